@@ -1,0 +1,1 @@
+"""The advisor: findings with evidence, team review, and safe migration drafts."""

@@ -1,0 +1,188 @@
+"""Django settings for dbconsole, driven only by environment variables (see ``.env.example``).
+
+Two shapes:
+
+* **Embedded default** (``DATABASE_URL`` unset): the history store is the PostgreSQL 18 cluster kept in
+  ``DBCONSOLE_HOME`` (``.dbconsole/``), Redis runs on 127.0.0.1, and secrets are generated once into
+  that directory. This is what ``make run`` and every ``manage.py`` command use out of the box.
+* **Production** (``DATABASE_URL`` set): every secret must come from the environment, and a missing or
+  malformed value stops the process at start with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django_stubs_ext
+
+from dbconsole.embedded import home as embedded_home
+from dbconsole.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    parse_database_url,
+)
+
+# Lets runtime code write ModelAdmin[Target] and friends, as the type checker sees them.
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DATABASE_URL = env_str("DATABASE_URL")
+EMBEDDED = not DATABASE_URL
+
+DEBUG = env_bool("DBCONSOLE_DEBUG", default=False)
+
+if EMBEDDED:
+    SECRET_KEY = env_secret(
+        "DBCONSOLE_SECRET_KEY", required=False, fallback=embedded_home.secret_file("secret-key")
+    )
+    FERNET_KEYS = env_list("DBCONSOLE_FERNET_KEYS") or [embedded_home.secret_file("fernet-key", make="fernet")]
+    DATABASES = {"default": embedded_home.history_database_settings()}
+    _redis_port = env_int("DBCONSOLE_REDIS_PORT", embedded_home.DEFAULT_REDIS_PORT, minimum=1, maximum=65535)
+    REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:{_redis_port}/0")
+else:
+    SECRET_KEY = env_secret("DBCONSOLE_SECRET_KEY", required=True)
+    FERNET_KEYS = env_list("DBCONSOLE_FERNET_KEYS")
+    if not FERNET_KEYS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DBCONSOLE_FERNET_KEYS must be set: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    DATABASES = {"default": parse_database_url("DATABASE_URL", DATABASE_URL)}
+    REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DBCONSOLE_DB_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+ALLOWED_HOSTS = env_list("DBCONSOLE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DBCONSOLE_CSRF_TRUSTED_ORIGINS")
+SECURE_COOKIES = env_bool("DBCONSOLE_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers on <body>, never from the cookie
+SESSION_COOKIE_AGE = env_int("DBCONSOLE_SESSION_HOURS", 12, minimum=1) * 3600
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "dbconsole.apps.DbconsoleAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django_htmx",
+    "template_partials",
+    "dbconsole",
+    "monitoring",
+    "advisor",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Every page requires login unless its view is explicitly marked @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "dbconsole.access.RoleRequiredMiddleware",
+]
+
+ROOT_URLCONF = "dbconsole.urls"
+WSGI_APPLICATION = "dbconsole.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dbconsole.context_processors.roles",
+            ],
+        },
+    }
+]
+
+AUTHENTICATION_BACKENDS = ["dbconsole.access.RoleBackend"]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("DBCONSOLE_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("DBCONSOLE_STATIC_ROOT", str(embedded_home.home() / "static")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# htmx comes from django-htmx's package and plotly.js from plotly's: never from a CDN.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "dbconsole.staticfinders.PlotlyFinder",
+]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- Target access (every statement we send to a monitored database) -----------------------------
+TARGET_CONNECT_TIMEOUT_S = env_int("DBCONSOLE_TARGET_CONNECT_TIMEOUT_S", 5, minimum=1, maximum=120)
+TARGET_STATEMENT_TIMEOUT_MS = env_int("DBCONSOLE_TARGET_STATEMENT_TIMEOUT_MS", 5000, minimum=100)
+TARGET_LOCK_TIMEOUT_MS = env_int("DBCONSOLE_TARGET_LOCK_TIMEOUT_MS", 1000, minimum=10)
+TARGET_IDLE_TX_TIMEOUT_MS = env_int("DBCONSOLE_TARGET_IDLE_TX_TIMEOUT_MS", 30000, minimum=1000)
+
+# -- History retention --------------------------------------------------------------------------
+RETENTION_RAW_DAYS = env_int("DBCONSOLE_RETENTION_RAW_DAYS", 7, minimum=1)
+RETENTION_HOURLY_DAYS = env_int("DBCONSOLE_RETENTION_HOURLY_DAYS", 90, minimum=1)
+RETENTION_DAILY_DAYS = env_int("DBCONSOLE_RETENTION_DAILY_DAYS", 730, minimum=1)
+
+# -- Celery -------------------------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(embedded_home.home() / "celerybeat-schedule")
+
+# -- Embedded stack -----------------------------------------------------------------------------
+WEB_PORT = env_int("DBCONSOLE_PORT", 8000, minimum=1, maximum=65535)
+DEMO_ENABLED = env_bool("DBCONSOLE_DEMO", default=EMBEDDED)
+
+LOG_LEVEL = env_choice("DBCONSOLE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

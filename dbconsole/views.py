@@ -1,0 +1,39 @@
+"""Project-level pages: the landing redirect, the health probe and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from dbconsole.models import AuditEvent
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("fleet")
+
+
+@require_GET
+@login_not_required
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers and compose: the history store answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    events = AuditEvent.objects.select_related("target").order_by("-at", "-id")
+    target = request.GET.get("target")
+    if target:
+        events = events.filter(target_name=target)
+    action = request.GET.get("action")
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "audit/log.html", {"page": page, "target_filter": target or "", "action_filter": action or ""})

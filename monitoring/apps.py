@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    """Targets, collectors, the history store and the dashboards that read it."""
+
+    name = "monitoring"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,5 @@
+"""Models of the monitoring app, one module per concern."""
+
+from monitoring.models.target import Target
+
+__all__ = ["Target"]

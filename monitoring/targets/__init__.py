@@ -1,0 +1,1 @@
+"""Targets: parsing connection strings, guarded connections, checks, and adding/removing targets."""

@@ -1,0 +1,147 @@
+"""``targets check``: what dbconsole can and cannot see on a target, each finding with a fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from monitoring.targets.connect import TargetError, classify, connect_params
+
+OK, INFO, WARN, ERROR = "ok", "info", "warn", "error"
+MIN_SUPPORTED_MAJOR = 13
+MAX_TESTED_MAJOR = 18
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    level: str
+    detail: str
+    hint: str = ""
+
+    def line(self) -> str:
+        text = f"{self.level:<5} {self.name}: {self.detail}"
+        return text + (f"\n      hint: {self.hint}" if self.hint else "")
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding] = field(default_factory=list)
+    server_version_num: int | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.server_version_num is not None
+
+    @property
+    def worst(self) -> str:
+        order = [OK, INFO, WARN, ERROR]
+        return max((f.level for f in self.findings), key=order.index, default=OK)
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        self.findings.append(Finding(*args, **kwargs))
+
+
+def check_params(params: dict[str, Any]) -> CheckReport:
+    """Connect with ``params`` (read-only, guarded) and report every capability we rely on."""
+    report = CheckReport()
+    try:
+        conn = connect_params(params)
+    except TargetError as exc:
+        report.add("connection", ERROR, f"{exc.status}: {exc.message}", exc.hint)
+        return report
+    with conn:
+        try:
+            _inspect(conn, params, report)
+        except psycopg.Error as exc:
+            err = classify(exc, params)
+            report.add("inspection", ERROR, f"{err.status}: {err.message}", err.hint)
+    return report
+
+
+def _inspect(conn: psycopg.Connection[Any], params: dict[str, Any], report: CheckReport) -> None:
+    user = params.get("user", "")
+    row = conn.execute(
+        """
+        SELECT current_setting('server_version_num')::int,
+               current_setting('server_version'),
+               pg_is_in_recovery(),
+               (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
+               pg_has_role(current_user, 'pg_monitor', 'USAGE'),
+               current_setting('track_io_timing')
+        """
+    ).fetchone()
+    assert row is not None
+    version_num, version, in_recovery, is_super, has_monitor, io_timing = row
+    report.server_version_num = version_num
+    major = version_num // 10000
+    report.add("connection", OK, f"connected to PostgreSQL {version} as {user}")
+    if major < MIN_SUPPORTED_MAJOR:
+        report.add("version", ERROR, f"PostgreSQL {major} is older than {MIN_SUPPORTED_MAJOR}",
+                   "upgrade the server; dbconsole supports PostgreSQL 13 to 18")
+    elif major > MAX_TESTED_MAJOR:
+        report.add("version", WARN, f"PostgreSQL {major} is newer than the versions we test (13-18)")
+    if in_recovery:
+        report.add("role", INFO, "this server is a standby (read-only replica)")
+
+    if is_super:
+        report.add("privileges", WARN, f"{user} is a superuser",
+                   "use a dedicated role with pg_monitor instead: CREATE ROLE dbconsole LOGIN PASSWORD '...'; "
+                   "GRANT pg_monitor TO dbconsole;")
+    elif has_monitor:
+        report.add("privileges", OK, f"{user} has pg_monitor")
+    else:
+        report.add("privileges", WARN,
+                   f"{user} lacks pg_monitor: other users' query texts, client addresses and wait events "
+                   "show as <insufficient privilege>, and pgstattuple and replication details stay hidden",
+                   f"GRANT pg_monitor TO {user};")
+
+    _check_pg_stat_statements(conn, params, report)
+    _check_extension(conn, report, "pgstattuple", "exact bloat figures (estimates are used without it)",
+                     "CREATE EXTENSION pgstattuple;")
+    _check_extension(conn, report, "hypopg", "index recommendations verified with hypothetical indexes",
+                     f"install postgresql-{major}-hypopg on the server, then CREATE EXTENSION hypopg;")
+    if io_timing != "on":
+        report.add("track_io_timing", INFO, "off: block read/write times stay zero",
+                   "ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf();")
+
+
+def _check_pg_stat_statements(conn: psycopg.Connection[Any], params: dict[str, Any], report: CheckReport) -> None:
+    created = conn.execute(
+        "SELECT extversion FROM pg_extension WHERE extname = 'pg_stat_statements'"
+    ).fetchone()
+    preload_row = conn.execute(
+        "SELECT setting FROM pg_settings WHERE name = 'shared_preload_libraries'"
+    ).fetchone()
+    preload = preload_row[0] if preload_row else None
+    if preload is not None and "pg_stat_statements" not in preload:
+        report.add("pg_stat_statements", ERROR, "not in shared_preload_libraries",
+                   "add it: shared_preload_libraries = 'pg_stat_statements' in postgresql.conf, then restart")
+        return
+    if not created:
+        report.add("pg_stat_statements", ERROR, f"preloaded, but the extension is not created in {params.get('dbname')}",
+                   "CREATE EXTENSION pg_stat_statements;")
+        return
+    try:
+        count_row = conn.execute("SELECT count(*) FROM pg_stat_statements(false)").fetchone()
+    except psycopg.Error as exc:
+        err = classify(exc, params)
+        report.add("pg_stat_statements", ERROR, f"{err.status}: {err.message}", err.hint)
+        return
+    count = count_row[0] if count_row else 0
+    report.add("pg_stat_statements", OK, f"version {created[0]}, {count} statements tracked")
+
+
+def _check_extension(conn: psycopg.Connection[Any], report: CheckReport, name: str, gives: str, hint: str) -> None:
+    row = conn.execute(
+        "SELECT default_version, installed_version FROM pg_available_extensions WHERE name = %s", (name,)
+    ).fetchone()
+    if row is None:
+        report.add(name, WARN, f"not available on this server; missing: {gives}", hint)
+    elif row[1] is None:
+        report.add(name, WARN, f"available ({row[0]}) but not created; missing: {gives}",
+                   f"CREATE EXTENSION {name};")
+    else:
+        report.add(name, OK, f"version {row[1]}")
