@@ -1,0 +1,79 @@
+"""The base class every collector derives from, and the registry the scheduler reads.
+
+A collector is one concern read from a target (``read``) and written to the history store
+(``store``). The two halves never mix: ``read`` only talks to the target through the guarded
+connection it is handed, ``store`` only writes the history store. That split is what lets the live
+pages (activity, locks) call ``read`` directly from a web request, under the same guards, without
+storing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from monitoring.collectors.sqlfiles import load_sql
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from monitoring.models import Target
+
+SnapshotT = TypeVar("SnapshotT")
+
+
+@dataclass(frozen=True)
+class CollectContext:
+    """What a collector knows about the cycle it runs in."""
+
+    target: Target
+    server_version_num: int
+    captured_at: dt.datetime
+
+    @property
+    def major(self) -> int:
+        return self.server_version_num // 10000
+
+
+class Collector(ABC, Generic[SnapshotT]):
+    """Documented hooks:
+
+    * ``name`` — registry key, CLI name, SQL folder name.
+    * ``default_interval`` — seconds between runs unless the target overrides it (``Target.intervals``).
+    * ``queue`` — Celery queue its tasks are routed to, so slow collectors can get their own workers.
+    * ``statement_timeout_ms`` — a tighter or looser limit than the default for this collector's reads.
+    * ``read(conn, ctx)`` — query the target, return an immutable snapshot. No history access here.
+    * ``store(snapshot, ctx)`` — write the snapshot into the history store; called inside the runner's
+      transaction, so a worker killed mid-write leaves nothing behind. Returns rows written.
+    """
+
+    name: ClassVar[str]
+    default_interval: ClassVar[int]
+    queue: ClassVar[str] = "collect"
+    statement_timeout_ms: ClassVar[int | None] = None
+
+    def sql(self, ctx: CollectContext | int, query: str | None = None) -> str:
+        major = ctx if isinstance(ctx, int) else ctx.major
+        return load_sql(self.name, major, query)
+
+    @abstractmethod
+    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> SnapshotT:
+        """Read this concern from the target."""
+
+    @abstractmethod
+    def store(self, snapshot: SnapshotT, ctx: CollectContext) -> int:
+        """Write ``snapshot`` into the history store; return the number of rows written."""
+
+
+REGISTRY: dict[str, type[Collector[Any]]] = {}
+
+C = TypeVar("C", bound=type[Collector[Any]])
+
+
+def register(cls: C) -> C:
+    if cls.name in REGISTRY:
+        raise ValueError(f"two collectors named {cls.name!r}")
+    REGISTRY[cls.name] = cls
+    return cls
