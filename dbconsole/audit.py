@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import getpass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dbconsole.models import AuditEvent
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
     from django.http import HttpRequest
 
     from monitoring.models import Target
@@ -26,7 +26,7 @@ def record(
     """Record ``action`` (e.g. ``"backend.cancel"``). Without a user the actor is the CLI's OS user."""
     if actor is None and request is not None:
         actor = request.user
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = cast("User | None", actor if actor is not None and actor.is_authenticated else None)
     name = user.get_username() if user is not None else f"cli:{_os_user()}"
     return AuditEvent.objects.create(
         actor=user,

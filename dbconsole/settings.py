@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dbconsole.context_processors.roles",
             ],
+            # {% partialdef %} everywhere without {% load partials %}
+            "builtins": ["template_partials.templatetags.partials"],
         },
     }
 ]

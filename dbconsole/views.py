@@ -36,4 +36,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if action:
         events = events.filter(action__startswith=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page, "target_filter": target or "", "action_filter": action or ""})
+    context = {"page": page, "target_filter": target or "", "action_filter": action or ""}
+    return render(request, "audit/log.html", context)

@@ -29,6 +29,7 @@ def ensure_home() -> Path:
     path.mkdir(parents=True, exist_ok=True)
     path.chmod(0o711)  # the PostgreSQL system user must traverse it to reach its data directory
     (path / "logs").mkdir(exist_ok=True)
+    (path / "static").mkdir(exist_ok=True)  # STATIC_ROOT of the embedded default
     return path
 
 
@@ -55,11 +56,11 @@ def new_fernet_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
-def history_cluster():  # type: ignore[no-untyped-def]
+def history_cluster():
     """The embedded PostgreSQL 18 cluster (imported lazily: settings import this module)."""
     from dbconsole.embedded.pgcluster import PgCluster, embedded_bindir
 
-    port = int(os.environ.get("DBCONSOLE_PG_PORT") or DEFAULT_PG_PORT)
+    port = _pg_port()
     return PgCluster(
         bindir=embedded_bindir(),
         datadir=home() / "pgdata",
@@ -76,7 +77,7 @@ def history_cluster():  # type: ignore[no-untyped-def]
 def history_database_settings() -> dict[str, object]:
     """Django DATABASES entry for the embedded history store, read from the cluster's own files."""
     datadir = home() / "pgdata"
-    port = int(os.environ.get("DBCONSOLE_PG_PORT") or DEFAULT_PG_PORT)
+    port = _pg_port()
     conf = datadir / "postgresql.conf"
     if conf.exists():
         for line in conf.read_text().splitlines():
@@ -93,3 +94,9 @@ def history_database_settings() -> dict[str, object]:
         "PORT": str(port),
         "OPTIONS": {},
     }
+
+
+def _pg_port() -> int:
+    from dbconsole.env import env_int
+
+    return env_int("DBCONSOLE_PG_PORT", DEFAULT_PG_PORT, minimum=1, maximum=65535)

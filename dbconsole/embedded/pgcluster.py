@@ -261,7 +261,7 @@ class PgCluster:
         import psycopg
 
         with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
-            conn.execute(sql)  # type: ignore[arg-type]
+            conn.execute(sql)
 
     def ensure_database(self, dbname: str, owner: str | None = None) -> None:
         import psycopg
@@ -307,15 +307,15 @@ class PgCluster:
             path.unlink(missing_ok=True)
 
     def _run(self, argv: list[str], *, what: str) -> None:
-        kwargs: dict[str, object] = {}
-        if running_as_root():
-            kwargs = {"user": SYSTEM_USER, "group": SYSTEM_USER, "extra_groups": []}
-        # pg_ctl keeps the server's stderr attached to ours unless told otherwise: send both to files so
+        # Server processes run as the unprivileged system user when we are root (initdb refuses root).
+        user = group = SYSTEM_USER if running_as_root() else None
+        # pg_ctl keeps the server's stderr attached to ours unless told otherwise: send both to a file so
         # a long-lived server never holds our pipes open.
         with tempfile.TemporaryFile("w+") as out:
             proc = subprocess.run(
-                argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                cwd="/", env=_server_env(), check=False, **kwargs,  # type: ignore[arg-type]
+                argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd="/",
+                env=_server_env(), check=False, user=user, group=group,
+                extra_groups=[] if user else None,
             )
             if proc.returncode != 0:
                 out.seek(0)

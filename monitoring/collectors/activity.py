@@ -84,10 +84,10 @@ class ActivitySnapshot:
 
 def read_activity(conn: psycopg.Connection[Any], major: int) -> ActivitySnapshot:
     """Two cheap catalog reads; no locks beyond what reading pg_stat_activity takes."""
-    limits = conn.execute(load_sql("activity", major, "limits")).fetchone()  # type: ignore[arg-type]
+    limits = conn.execute(load_sql("activity", major, "limits")).fetchone()
     assert limits is not None
     cur = conn.cursor(row_factory=class_row(Backend))
-    backends = tuple(cur.execute(load_sql("activity", major)).fetchall())  # type: ignore[arg-type]
+    backends = tuple(cur.execute(load_sql("activity", major)).fetchall())
     return ActivitySnapshot(
         sampled_at=limits[0], max_connections=limits[1], reserved_connections=limits[2], backends=backends
     )

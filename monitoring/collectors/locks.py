@@ -96,7 +96,7 @@ class LockSnapshot:
 
 
 def read_locks(conn: psycopg.Connection[Any], major: int) -> LockSnapshot:
-    rows = conn.cursor(row_factory=dict_row).execute(load_sql("locks", major)).fetchall()  # type: ignore[arg-type]
+    rows = conn.cursor(row_factory=dict_row).execute(load_sql("locks", major)).fetchall()
     sampled_at = rows[0]["sampled_at"] if rows else None
     return LockSnapshot(sampled_at=sampled_at, trees=tuple(build_trees(rows)))
 

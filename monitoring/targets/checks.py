@@ -121,7 +121,8 @@ def _check_pg_stat_statements(conn: psycopg.Connection[Any], params: dict[str, A
                    "add it: shared_preload_libraries = 'pg_stat_statements' in postgresql.conf, then restart")
         return
     if not created:
-        report.add("pg_stat_statements", ERROR, f"preloaded, but the extension is not created in {params.get('dbname')}",
+        report.add("pg_stat_statements", ERROR,
+                   f"preloaded, but the extension is not created in {params.get('dbname')}",
                    "CREATE EXTENSION pg_stat_statements;")
         return
     try:

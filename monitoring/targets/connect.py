@@ -38,7 +38,7 @@ class Guard:
 
     @classmethod
     def default(cls, **overrides: Any) -> Guard:
-        values = {
+        values: dict[str, Any] = {
             "statement_timeout_ms": settings.TARGET_STATEMENT_TIMEOUT_MS,
             "lock_timeout_ms": settings.TARGET_LOCK_TIMEOUT_MS,
             "idle_tx_timeout_ms": settings.TARGET_IDLE_TX_TIMEOUT_MS,

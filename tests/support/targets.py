@@ -32,7 +32,7 @@ def start_target_cluster(bindir: Path, datadir: Path) -> PgCluster:
         available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
         for ext in ("pg_stat_statements", "pgstattuple", "hypopg"):
             if ext in available:
-                conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ext}")  # type: ignore[arg-type]
+                conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ext}")
     return cluster
 
 
@@ -72,4 +72,4 @@ def fresh_database(cluster: PgCluster, prefix: str = "t") -> Iterator[TargetDb]:
         yield TargetDb(cluster=cluster, dbname=dbname)
     finally:
         with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

@@ -31,10 +31,10 @@ def blocking_chain(db: TargetDb, waiters: int = 2, table: str = "chain_demo") ->
     as it was, apart from the table.
     """
     with db.connect() as setup:
-        setup.execute(f"CREATE TABLE IF NOT EXISTS {table} (id int PRIMARY KEY, v int)")  # type: ignore[arg-type]
-        setup.execute(f"INSERT INTO {table} VALUES (1, 0) ON CONFLICT DO NOTHING")  # type: ignore[arg-type]
+        setup.execute(f"CREATE TABLE IF NOT EXISTS {table} (id int PRIMARY KEY, v int)")
+        setup.execute(f"INSERT INTO {table} VALUES (1, 0) ON CONFLICT DO NOTHING")
     holder = psycopg.connect(db.cluster.conninfo(db.dbname), application_name="chain-holder")
-    holder.execute(f"UPDATE {table} SET v = v + 1 WHERE id = 1")  # type: ignore[arg-type]  # stays open
+    holder.execute(f"UPDATE {table} SET v = v + 1 WHERE id = 1")  # stays open
     chain = BlockingChain(holder_pid=holder.info.backend_pid, table=table)
     connections: list[psycopg.Connection[Any]] = []
     threads: list[threading.Thread] = []
@@ -60,7 +60,7 @@ def blocking_chain(db: TargetDb, waiters: int = 2, table: str = "chain_demo") ->
 
 def _update_quietly(conn: psycopg.Connection[Any], table: str) -> None:
     with contextlib.suppress(psycopg.Error):
-        conn.execute(f"UPDATE {table} SET v = v + 1 WHERE id = 1")  # type: ignore[arg-type]
+        conn.execute(f"UPDATE {table} SET v = v + 1 WHERE id = 1")
 
 
 def _wait_until_blocked(db: TargetDb, pid: int, timeout: float = 10.0) -> None:
