@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dbconsole.access import ADMIN, OPERATOR, REVIEWER, VIEWER, has_role
 from dbconsole.models import AuditEvent
+from tests.support.targets import TargetDb
 from tests.support.web import post
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,9 @@ def test_it_rejects_a_post_without_the_csrf_token(admin_user: User, client_for: 
     assert not AuditEvent.objects.exists()
 
 
-def test_it_audits_a_target_added_from_the_web(admin_user: User, client_for: Callable[[User], Client], target_db) -> None:  # type: ignore[no-untyped-def]
+def test_it_audits_a_target_added_from_the_web(
+    admin_user: User, client_for: Callable[[User], Client], target_db: TargetDb
+) -> None:
     client = client_for(admin_user)
     response = post(client, reverse("targets-add"), {"name": "web-added", "dsn": target_db.dsn(), "tags": "prod, eu"})
     assert response.status_code == 302

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.core.management import get_commands
@@ -30,7 +31,7 @@ def variables_in_env_example() -> set[str]:
     return {line.split("=", 1)[0] for line in lines if re.match(r"^[A-Z][A-Z0-9_]*=", line)}
 
 
-def compose() -> dict:  # type: ignore[type-arg]
+def compose() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
@@ -34,7 +35,7 @@ def test_it_stores_only_ciphertext() -> None:
     assert "s3cret" not in repr(target) and "s3cret" not in str(target)
 
 
-def test_it_rotates_to_a_new_key_and_survives_dropping_the_old_one(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_rotates_to_a_new_key_and_survives_dropping_the_old_one(settings: Any) -> None:
     old_key = settings.FERNET_KEYS[0]
     target = make_target("rotate-me-please")
     before = stored_column(target)
@@ -50,7 +51,7 @@ def test_it_rotates_to_a_new_key_and_survives_dropping_the_old_one(settings) -> 
     assert Target.objects.get(pk=target.pk).get_password() == "rotate-me-please"
 
 
-def test_it_names_the_problem_when_the_key_is_gone(settings) -> None:  # type: ignore[no-untyped-def]
+def test_it_names_the_problem_when_the_key_is_gone(settings: Any) -> None:
     target = make_target("lost-forever")
     settings.FERNET_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(crypto.SecretUnreadable, match="add back the key"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -96,6 +97,6 @@ def test_it_generates_embedded_secrets_once_with_private_permissions(tmp_path: o
     secret_file = os.path.join(tmp_path, "secret-key")
     assert oct(os.stat(key_file).st_mode & 0o777) == "0o600"
     assert oct(os.stat(secret_file).st_mode & 0o777) == "0o600"
-    before = open(key_file).read()
+    before = Path(key_file).read_text()
     _settings_in_subprocess(DBCONSOLE_HOME=str(tmp_path))
-    assert open(key_file).read() == before
+    assert Path(key_file).read_text() == before

@@ -58,10 +58,14 @@ def start_stack(home: Path, ports: dict[str, int]) -> RunningStack:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     stack = RunningStack(process=process, port=ports["web"])
-    assert process.stdout is not None
-    threading.Thread(target=lambda: [stack.output.append(line.rstrip()) for line in process.stdout],  # type: ignore[union-attr]
-                     daemon=True).start()
+    threading.Thread(target=_collect, args=(process, stack.output), daemon=True).start()
     return stack
+
+
+def _collect(process: subprocess.Popen[str], output: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line.rstrip())
 
 
 def stop_stack(stack: RunningStack) -> int:
