@@ -1,0 +1,86 @@
+"""Quoting identifiers and checking SQL fragments before they go into a draft.
+
+Names come from the target's catalog (mixed case, spaces, quotes and all), so every identifier is
+quoted through psycopg's ``sql.Identifier`` — never by string formatting. Expressions and predicates
+(index expressions, partial-index predicates) are the only free SQL a change may carry; they are
+parsed with PostgreSQL's own parser and re-printed, so a fragment is one expression or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pglast import parse_sql
+from pglast.parser import ParseError
+from pglast.stream import RawStream
+from psycopg import sql
+
+# PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes.
+MAX_IDENTIFIER_BYTES = 63
+
+
+def quote_ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier (``Orders`` → ``"Orders"``, ``a"b`` → ``"a""b"``)."""
+    if not name:
+        raise ValueError("an identifier cannot be empty")
+    if "\x00" in name:
+        raise ValueError("an identifier cannot contain NUL")
+    return sql.Identifier(name).as_string(None)
+
+
+def quote_literal(value: str) -> str:
+    """``value`` as a SQL string literal."""
+    return sql.Literal(value).as_string(None)
+
+
+def qualified(schema: str, name: str) -> str:
+    """``"schema"."name"``."""
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def regclass_literal(schema: str, name: str) -> str:
+    """A string literal naming a relation the way ``::regclass`` and ``pg_get_serial_sequence`` parse it."""
+    return quote_literal(qualified(schema, name))
+
+
+def choose_name(table: str, parts: list[str], suffix: str) -> str:
+    """A deterministic relation name within PostgreSQL's 63-byte limit.
+
+    Like PostgreSQL's own ``ChooseRelationName`` (``table_col1_col2_idx``), but when the name is too
+    long it is cut and given a short hash of the full name, so two long names never collide after
+    truncation — the SQL, Django and Alembic drafts must all agree on the same name.
+    """
+    full = "_".join([table, *parts, suffix])
+    if len(full.encode()) <= MAX_IDENTIFIER_BYTES:
+        return full
+    digest = hashlib.sha1(full.encode(), usedforsecurity=False).hexdigest()[:8]
+    tail = f"_{digest}_{suffix}"
+    head = full.encode()[: MAX_IDENTIFIER_BYTES - len(tail.encode())].decode(errors="ignore")
+    return head + tail
+
+
+def check_identifier_length(name: str) -> None:
+    """Refuse names PostgreSQL would silently truncate (the draft would then name the wrong object)."""
+    if len(name.encode()) > MAX_IDENTIFIER_BYTES:
+        raise ValueError(f"identifier longer than {MAX_IDENTIFIER_BYTES} bytes: {name!r}")
+
+
+def normalize_expression(text: str, *, what: str = "expression") -> str:
+    """Parse ``text`` as exactly one SQL value expression and return PostgreSQL's printing of it.
+
+    Raises ``ValueError`` for anything else — a second statement, a subquery list, a syntax error —
+    so a change can never smuggle a statement into a draft.
+    """
+    try:
+        stmts = parse_sql(f"SELECT ({text})")
+    except ParseError as exc:
+        raise ValueError(f"invalid {what} {text!r}: {exc}") from None
+    if len(stmts) != 1:
+        raise ValueError(f"invalid {what} {text!r}: more than one statement")
+    select = stmts[0].stmt
+    targets: tuple[Any, ...] = getattr(select, "targetList", None) or ()
+    clauses = ("fromClause", "whereClause", "groupClause", "havingClause", "sortClause", "limitCount")
+    if len(targets) != 1 or any(getattr(select, c, None) for c in clauses):
+        raise ValueError(f"invalid {what} {text!r}: not a single expression")
+    return str(RawStream()(targets[0].val))

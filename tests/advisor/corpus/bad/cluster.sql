@@ -1,0 +1,3 @@
+-- expect: cluster critical
+SET lock_timeout = '5s';
+CLUSTER orders USING orders_pkey;

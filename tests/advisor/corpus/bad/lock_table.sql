@@ -1,0 +1,4 @@
+-- expect: lock-table warning
+BEGIN;
+LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;
+COMMIT;

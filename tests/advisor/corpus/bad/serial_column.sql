@@ -1,0 +1,3 @@
+-- expect: volatile-default critical
+SET lock_timeout = '5s';
+ALTER TABLE orders ADD COLUMN position bigserial;

@@ -1,0 +1,3 @@
+-- expect: truncate warning
+SET lock_timeout = '5s';
+TRUNCATE orders;

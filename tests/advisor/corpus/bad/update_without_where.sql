@@ -1,0 +1,2 @@
+-- expect: update-without-where warning
+UPDATE orders SET note = 'migrated';

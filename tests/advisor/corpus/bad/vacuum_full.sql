@@ -1,0 +1,3 @@
+-- expect: vacuum-full critical
+SET lock_timeout = '5s';
+VACUUM FULL orders;
