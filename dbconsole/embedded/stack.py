@@ -60,6 +60,12 @@ def autostart_history_store() -> None:
         sys.exit(f"dbconsole: cannot start the embedded history store: {exc}")
     if started:
         atexit.register(_stop_unless_supervised, cluster)
+    # Settings may have been read before a first start created the cluster (and its password):
+    # refresh the connection parameters, which Django only reads at the first query.
+    from django.conf import settings
+
+    if settings.configured:
+        settings.DATABASES["default"].update(home.history_database_settings())
 
 
 def _stop_unless_supervised(cluster: PgCluster) -> None:
