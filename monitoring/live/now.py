@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from psycopg.rows import class_row
 
+from monitoring.live.session import live_connection
+from monitoring.live.sqlfiles import load_sql
 from monitoring.models import Target
-from monitoring.targets.connect import Guard, connect
-
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-
-
-@cache
-def load_sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
 
 
 @dataclass(frozen=True)
@@ -41,8 +33,8 @@ class Now:
 
 def read_now(target: Target) -> Now:
     """Raises ``TargetError`` when the target cannot answer within the guard's limits."""
-    with connect(target, Guard.default(statement_timeout_ms=2000)) as conn:
+    with live_connection(target) as (conn, _major):
         cur = conn.cursor(row_factory=class_row(Now))
-        row = cur.execute(load_sql("now")).fetchone()  # type: ignore[arg-type]
+        row = cur.execute(load_sql("now")).fetchone()
     assert row is not None
     return row

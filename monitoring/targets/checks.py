@@ -98,6 +98,7 @@ def _inspect(conn: psycopg.Connection[Any], params: dict[str, Any], report: Chec
                    "show as <insufficient privilege>, and pgstattuple and replication details stay hidden",
                    f"GRANT pg_monitor TO {user};")
 
+    _check_signal_privilege(conn, user, bool(is_super), report)
     _check_pg_stat_statements(conn, params, report)
     _check_extension(conn, report, "pgstattuple", "exact bloat figures (estimates are used without it)",
                      "CREATE EXTENSION pgstattuple;")
@@ -106,6 +107,20 @@ def _inspect(conn: psycopg.Connection[Any], params: dict[str, Any], report: Chec
     if io_timing != "on":
         report.add("track_io_timing", INFO, "off: block read/write times stay zero",
                    "ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf();")
+
+
+def _check_signal_privilege(conn: psycopg.Connection[Any], user: str, is_super: bool, report: CheckReport) -> None:
+    """Cancel/terminate on the activity and locks pages signal other sessions: that needs pg_signal_backend."""
+    if is_super:
+        return
+    row = conn.execute("SELECT pg_has_role(current_user, 'pg_signal_backend', 'USAGE')").fetchone()
+    if row and row[0]:
+        report.add("pg_signal_backend", OK, f"{user} may cancel and terminate other sessions (not superusers')")
+    else:
+        report.add("pg_signal_backend", INFO,
+                   f"{user} lacks pg_signal_backend: operators cannot cancel or terminate other users' sessions "
+                   "from the activity and locks pages",
+                   f"GRANT pg_signal_backend TO {user};")
 
 
 def _check_pg_stat_statements(conn: psycopg.Connection[Any], params: dict[str, Any], report: CheckReport) -> None:

@@ -1,0 +1,145 @@
+"""From pg_stat_statements entries to analysed statements: parsed, resolved, typed, or skipped with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pglast
+from pglast import ast
+
+from advisor.workload.catalog import Catalog, Column, load_catalog
+from advisor.workload.nodes import params, walk
+from advisor.workload.patterns import StatementAccess
+from advisor.workload.plannable import Rewriter, drop_interval_precision
+from advisor.workload.scopes import Extractor, UnresolvedRelation
+from advisor.workload.statements import SkippedStatement, WorkloadStatement
+from advisor.workload.typical import QuantileCache, Substitution, typical_values
+
+_DML = {"InsertStmt": "INSERT", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "MergeStmt": "MERGE"}
+
+
+@dataclass
+class AnalyzedStatement:
+    """A SELECT of the workload with its per-table access patterns, ready for what-if planning."""
+
+    statement: WorkloadStatement
+    tree: Any
+    access: StatementAccess
+    column_types: dict[int, Column] = field(repr=False)
+    typical: Substitution = field(default_factory=Substitution, repr=False)
+
+    @property
+    def queryid(self) -> int:
+        return self.statement.queryid
+
+    def plannable_sql(self, server_major: int, forced: dict[int, str] | None = None, *,
+                      typical: bool = True) -> tuple[str, dict[int, int]]:
+        """The statement with the casts generic planning needs (see :mod:`advisor.workload.plannable`)
+        and, with ``typical``, typical values for ranges and limits (:mod:`advisor.workload.typical`).
+
+        Returns the text and, for each placeholder left in it, its number in the original statement.
+        """
+        substitution = self.typical if typical else None
+        return Rewriter(self.column_types, server_major, forced, substitution).sql(self.tree)
+
+    @property
+    def param_numbers(self) -> set[int]:
+        """The ``$n`` placeholders of the statement."""
+        return params(self.tree)
+
+
+@dataclass
+class Workload:
+    """The analysed workload: what can be planned, what was skipped and why, and the catalog read."""
+
+    statements: list[AnalyzedStatement]
+    skipped: list[SkippedStatement]
+    catalog: Catalog
+
+
+def parse_statement(query: str) -> tuple[ast.Node | None, str]:
+    """Parse one normalized statement; returns (SELECT tree, "") or (None, reason it is not analysed)."""
+    if not query or not query.strip():
+        return None, "no query text (pg_stat_statements may have discarded it)"
+    try:
+        raw = pglast.parse_sql(drop_interval_precision(query))
+    except pglast.parser.ParseError as exc:
+        return None, f"does not parse: {exc}"
+    if len(raw) != 1:
+        return None, "several statements in one entry" if raw else "no statement, only comments"
+    stmt = raw[0].stmt
+    kind = type(stmt).__name__
+    if kind in _DML:
+        return None, f"{_DML[kind]} statement: only SELECTs are analysed; writes count through the write load"
+    if not isinstance(stmt, ast.SelectStmt):
+        return None, f"utility statement ({kind.removesuffix('Stmt')}): nothing an index can speed up"
+    if stmt.intoClause is not None:
+        return None, "SELECT INTO creates a table: treated as a utility statement"
+    return stmt, ""
+
+
+def merge_duplicates(statements: Iterable[WorkloadStatement]) -> list[WorkloadStatement]:
+    """pg_stat_statements keeps one row per (user, database, queryid, toplevel): add them up per queryid."""
+    merged: dict[tuple[int, str | None], WorkloadStatement] = {}
+    for stmt in statements:
+        key = (stmt.queryid, stmt.dbname)
+        if key in merged:
+            seen = merged[key]
+            merged[key] = replace(seen, calls=seen.calls + stmt.calls,
+                                  total_exec_time_ms=seen.total_exec_time_ms + stmt.total_exec_time_ms)
+        else:
+            merged[key] = stmt
+    return list(merged.values())
+
+
+def analyze_workload(conn: Any, statements: Iterable[WorkloadStatement], *, typical: bool = True) -> Workload:
+    """Parse every statement, read the catalog of the relations they name, extract access patterns.
+
+    ``conn`` is a guarded connection to the target database the statements ran in; statements whose
+    ``dbname`` names another database are skipped. With ``typical``, typical values for range ends
+    and limits are read from pg_stats (:mod:`advisor.workload.typical`).
+    """
+    current_db = conn.execute("SELECT current_database()").fetchone()[0]
+    parsed: list[tuple[WorkloadStatement, ast.Node]] = []
+    skipped: list[SkippedStatement] = []
+    for stmt in merge_duplicates(statements):
+        if stmt.dbname is not None and stmt.dbname != current_db:
+            skipped.append(SkippedStatement(stmt.queryid, stmt.query,
+                                            f"ran in database {stmt.dbname}, not {current_db}"))
+            continue
+        if stmt.calls <= 0:
+            skipped.append(SkippedStatement(stmt.queryid, stmt.query, "no calls in the window"))
+            continue
+        tree, reason = parse_statement(stmt.query)
+        if tree is None:
+            skipped.append(SkippedStatement(stmt.queryid, stmt.query, reason))
+        else:
+            parsed.append((stmt, tree))
+    names = {n.relname or "" for _, tree in parsed for n in walk(tree) if isinstance(n, ast.RangeVar)}
+    catalog = load_catalog(conn, names)
+    analysed: list[AnalyzedStatement] = []
+    quantiles = QuantileCache(conn)
+    for stmt, tree in parsed:
+        extractor = Extractor(catalog)
+        try:
+            extractor.select(tree, None, {})
+        except UnresolvedRelation as exc:
+            skipped.append(SkippedStatement(stmt.queryid, stmt.query, str(exc)))
+            continue
+        except (AttributeError, IndexError, TypeError) as exc:  # a construct the walker does not know
+            skipped.append(SkippedStatement(stmt.queryid, stmt.query, f"could not analyse: {exc!r}"))
+            continue
+        if not any(scan.table.indexable for scan in extractor.scans):
+            skipped.append(SkippedStatement(stmt.queryid, stmt.query,
+                                            "reads no table that can take an index (only views, system catalogs, "
+                                            "functions or constants)"))
+            continue
+        substitution = (typical_values(extractor.bounds, extractor.limit_params, quantiles)
+                        if typical else Substitution())
+        analysed.append(AnalyzedStatement(statement=stmt, tree=tree,
+                                          access=StatementAccess.from_scans(extractor.scans),
+                                          column_types=extractor.column_types, typical=substitution))
+    return Workload(statements=analysed, skipped=skipped, catalog=catalog)
+

@@ -1,0 +1,1 @@
+"""Benchmarks that measure dbconsole against published or measured reference figures (``make bench``)."""

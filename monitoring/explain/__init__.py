@@ -1,0 +1,1 @@
+"""EXPLAIN for pasted SQL and (later) statements from history: parse, run rolled back, read the plan."""

@@ -1,0 +1,32 @@
+"""Server events a live chart can mark: when the server started and when this database's statistics
+were last reset (counters restart from zero there)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.rows import class_row
+
+from monitoring.charts.markers import RESTART, STATS_RESET, Marker
+from monitoring.live.sqlfiles import load_sql
+
+
+@dataclass(frozen=True)
+class ServerEvents:
+    started_at: dt.datetime
+    stats_reset: dt.datetime | None
+
+    def markers(self) -> list[Marker]:
+        out = [Marker(self.started_at, RESTART, "PostgreSQL started")]
+        if self.stats_reset is not None:
+            out.append(Marker(self.stats_reset, STATS_RESET, "pg_stat_database reset"))
+        return out
+
+
+def read_server_events(conn: psycopg.Connection[Any]) -> ServerEvents:
+    row = conn.cursor(row_factory=class_row(ServerEvents)).execute(load_sql("server_events")).fetchone()
+    assert row is not None
+    return row

@@ -1,0 +1,164 @@
+"""The time range every history view reads from its URL, so each view is a shareable permalink.
+
+Two shapes in the query string:
+
+* ``?range=6h`` — a relative preset (1h, 6h, 24h, 7d, 30d), re-evaluated on every load: a link to
+  "the last 6 hours" stays "the last 6 hours".
+* ``?from=2025-01-02T03:00&to=2025-01-02T05:30`` — a fixed window. Times without an offset are read in
+  ``settings.TIME_ZONE``; ``pinned()`` turns a preset into this shape so an incident can be shared.
+
+``parse`` raises ``TimeRangeError`` with a message fit for the page; ``from_params`` falls back to the
+default and returns that message, so a mistyped permalink still renders something useful.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+PRESETS: dict[str, dt.timedelta] = {
+    "1h": dt.timedelta(hours=1),
+    "6h": dt.timedelta(hours=6),
+    "24h": dt.timedelta(hours=24),
+    "7d": dt.timedelta(days=7),
+    "30d": dt.timedelta(days=30),
+}
+DEFAULT_PRESET = "24h"
+MIN_SPAN = dt.timedelta(minutes=1)
+# A custom window may end slightly in the future (clock skew between browser and server), no more.
+FUTURE_SLACK = dt.timedelta(minutes=5)
+QUERY_KEYS = ("range", "from", "to")
+
+
+class TimeRangeError(ValueError):
+    """The range in the URL is unusable; the message says why, for the page."""
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    start: dt.datetime
+    end: dt.datetime
+    preset: str | None = None
+
+    # -- parsing ----------------------------------------------------------------------------------
+
+    @classmethod
+    def last(cls, preset: str, *, now: dt.datetime | None = None) -> TimeRange:
+        if preset not in PRESETS:
+            raise TimeRangeError(f"unknown range {preset!r}: use one of {', '.join(PRESETS)}")
+        end = now or timezone.now()
+        return cls(start=end - PRESETS[preset], end=end, preset=preset)
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str], *, now: dt.datetime | None = None) -> TimeRange:
+        """Read ``range`` or ``from``/``to`` from query parameters; no parameters means the default."""
+        now = now or timezone.now()
+        raw_from, raw_to = (params.get("from") or "").strip(), (params.get("to") or "").strip()
+        preset = (params.get("range") or "").strip()
+        if raw_from or raw_to:
+            if preset:
+                raise TimeRangeError("give either a range or from/to, not both")
+            if not raw_from:
+                raise TimeRangeError("a custom range needs a start ('from')")
+            start = _parse_instant(raw_from, "from")
+            end = _parse_instant(raw_to, "to") if raw_to else now
+            return cls.custom(start, end, now=now)
+        return cls.last(preset or DEFAULT_PRESET, now=now)
+
+    @classmethod
+    def custom(cls, start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None) -> TimeRange:
+        now = now or timezone.now()
+        if start > now:
+            raise TimeRangeError("the range starts in the future")
+        if end <= start:
+            raise TimeRangeError("the range must end after it starts")
+        if end - start < MIN_SPAN:
+            raise TimeRangeError("the range must span at least one minute")
+        if end > now + FUTURE_SLACK:
+            raise TimeRangeError("the range ends in the future")
+        oldest = now - dt.timedelta(days=settings.RETENTION_DAILY_DAYS)
+        if start < oldest:
+            raise TimeRangeError(
+                f"the range starts before the oldest history kept ({settings.RETENTION_DAILY_DAYS} days)"
+            )
+        return cls(start=start, end=end, preset=None)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], *, now: dt.datetime | None = None) -> tuple[TimeRange, str]:
+        """Like ``parse``, but an unusable range yields the default and the reason (else "")."""
+        try:
+            return cls.parse(params, now=now), ""
+        except TimeRangeError as exc:
+            return cls.last(DEFAULT_PRESET, now=now), str(exc)
+
+    # -- using ------------------------------------------------------------------------------------
+
+    @property
+    def span(self) -> dt.timedelta:
+        return self.end - self.start
+
+    @property
+    def label(self) -> str:
+        if self.preset:
+            return f"last {self.preset}"
+        fmt = "%Y-%m-%d %H:%M"
+        return f"{_local(self.start).strftime(fmt)} to {_local(self.end).strftime(fmt)}"
+
+    def params(self) -> dict[str, str]:
+        """The query parameters that reproduce this range."""
+        if self.preset:
+            return {"range": self.preset}
+        return {"from": _format_instant(self.start), "to": _format_instant(self.end)}
+
+    def querystring(self) -> str:
+        return urlencode(self.params())
+
+    def pinned(self) -> TimeRange:
+        """The same window with fixed ends: what a permalink to an incident needs."""
+        return TimeRange(start=self.start, end=self.end, preset=None)
+
+    def contains(self, moment: dt.datetime) -> bool:
+        return self.start <= moment <= self.end
+
+    def bucket(self, points: int = 360) -> dt.timedelta:
+        """A round bucket width giving at most about ``points`` points over the range, for charts."""
+        steps = (60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 86400)
+        wanted = self.span.total_seconds() / max(points, 1)
+        for seconds in steps:
+            if seconds >= wanted:
+                return dt.timedelta(seconds=seconds)
+        return dt.timedelta(seconds=steps[-1])
+
+    def input_value(self, which: str) -> str:
+        """``from``/``to`` for a ``datetime-local`` input, in the display time zone."""
+        moment = self.start if which == "from" else self.end
+        return _local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(_zone())
+
+
+def _parse_instant(raw: str, name: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
+    except ValueError:
+        raise TimeRangeError(f"{name!r} is not a date and time like 2025-01-31T14:30: {raw[:40]!r}") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_zone())
+    return value.astimezone(dt.UTC)
+
+
+def _format_instant(moment: dt.datetime) -> str:
+    # Minute precision in the display zone keeps permalinks short and readable.
+    return _local(moment).strftime("%Y-%m-%dT%H:%M")

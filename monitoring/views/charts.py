@@ -1,0 +1,33 @@
+"""One endpoint per chart (``/t/<target>/charts/<name>/``): plotly figure JSON, or its data as CSV."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+import monitoring.charts.live  # noqa: F401  (registers the live charts)
+from monitoring import selectors
+from monitoring.charts.export import figure_csv
+from monitoring.charts.registry import ChartRequest
+from monitoring.charts.registry import get as get_chart
+from monitoring.charts.response import chart_error, chart_response
+from monitoring.targets.connect import TargetError
+from monitoring.ui.timerange import TimeRange
+
+
+@require_GET
+def chart(request: HttpRequest, target: str, name: str) -> HttpResponse:
+    spec = get_chart(name)
+    if spec is None:
+        raise Http404(f"no chart named {name}")
+    obj = selectors.target_by_name(target)
+    time_range, _error = TimeRange.from_params(request.GET)
+    try:
+        figure = spec.function(ChartRequest(request=request, target=obj, time_range=time_range))
+    except TargetError as exc:
+        return chart_error(exc.status, exc.message, exc.hint)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(figure_csv(figure), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{obj.name}-{name}.csv"'
+        return response
+    return chart_response(figure)

@@ -1,0 +1,77 @@
+"""The time range in the URL: presets, custom windows, and clear errors for bad permalinks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import override_settings
+
+from monitoring.ui.timerange import DEFAULT_PRESET, TimeRange, TimeRangeError
+
+NOW = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
+
+
+def test_it_reads_each_preset_as_the_last_stretch_before_now() -> None:
+    for preset, hours in (("1h", 1), ("6h", 6), ("24h", 24), ("7d", 168), ("30d", 720)):
+        tr = TimeRange.parse({"range": preset}, now=NOW)
+        assert tr.end == NOW and tr.span == dt.timedelta(hours=hours) and tr.preset == preset
+        assert tr.params() == {"range": preset}
+
+
+def test_it_defaults_to_the_last_24_hours() -> None:
+    tr = TimeRange.parse({}, now=NOW)
+    assert tr.preset == DEFAULT_PRESET == "24h"
+
+
+def test_it_reads_a_custom_window_in_the_display_time_zone() -> None:
+    with override_settings(TIME_ZONE="Europe/Berlin"):
+        tr = TimeRange.parse({"from": "2025-03-10T09:30", "to": "2025-03-10T11:00"}, now=NOW)
+        assert tr.start == dt.datetime(2025, 3, 10, 8, 30, tzinfo=dt.UTC)
+        assert tr.end == dt.datetime(2025, 3, 10, 10, 0, tzinfo=dt.UTC)
+        assert tr.params() == {"from": "2025-03-10T09:30", "to": "2025-03-10T11:00"}  # round-trips
+        assert tr.label == "2025-03-10 09:30 to 2025-03-10 11:00"
+
+
+def test_it_honours_an_explicit_offset_and_an_open_end() -> None:
+    tr = TimeRange.parse({"from": "2025-03-10T10:00:00+02:00"}, now=NOW)
+    assert tr.start == dt.datetime(2025, 3, 10, 8, 0, tzinfo=dt.UTC)
+    assert tr.end == NOW
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"range": "2w"}, "unknown range '2w'"),
+    ({"from": "yesterday"}, "'from' is not a date and time"),
+    ({"to": "2025-03-10T10:00"}, "needs a start"),
+    ({"from": "2025-03-10T11:00", "to": "2025-03-10T10:00"}, "must end after it starts"),
+    ({"from": "2025-03-10T10:00:00", "to": "2025-03-10T10:00:30"}, "at least one minute"),
+    ({"from": "2025-03-11T10:00"}, "starts in the future"),
+    ({"from": "2025-03-10T10:00", "to": "2025-03-12T10:00"}, "ends in the future"),
+    ({"from": "2020-01-01T00:00", "to": "2020-01-02T00:00"}, "before the oldest history kept"),
+    ({"range": "6h", "from": "2025-03-10T10:00"}, "not both"),
+])
+def test_it_rejects_unusable_ranges_with_a_reason(params: dict[str, str], message: str) -> None:
+    with pytest.raises(TimeRangeError, match=message):
+        TimeRange.parse(params, now=NOW)
+
+
+def test_it_falls_back_to_the_default_and_says_why() -> None:
+    tr, error = TimeRange.from_params({"range": "forever"}, now=NOW)
+    assert tr.preset == DEFAULT_PRESET
+    assert "unknown range" in error
+    assert TimeRange.from_params({"range": "1h"}, now=NOW)[1] == ""
+
+
+def test_it_pins_a_preset_to_fixed_ends_for_a_shareable_link() -> None:
+    pinned = TimeRange.parse({"range": "6h"}, now=NOW).pinned()
+    assert pinned.preset is None
+    again = TimeRange.parse(pinned.params(), now=NOW + dt.timedelta(days=2))
+    assert (again.start, again.end) == (NOW - dt.timedelta(hours=6), NOW)
+
+
+def test_it_picks_round_chart_buckets_for_the_span() -> None:
+    assert TimeRange.last("1h", now=NOW).bucket() == dt.timedelta(minutes=1)
+    assert TimeRange.last("24h", now=NOW).bucket() == dt.timedelta(minutes=5)
+    assert TimeRange.last("7d", now=NOW).bucket() == dt.timedelta(minutes=30)
+    assert TimeRange.last("30d", now=NOW).bucket() == dt.timedelta(hours=3)
+    assert TimeRange.last("30d", now=NOW).bucket(points=10) == dt.timedelta(days=1)
