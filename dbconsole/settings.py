@@ -188,3 +188,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# -- Collection and advice (monitoring/tasks.py, monitoring/collectors/, advisor/tasks.py) ----------
+# Beat runs a small dispatcher; workers run collectors on these queues (see monitoring/tasks.py).
+# A worker consuming everything listens to dbconsole.queues.WORKER_QUEUES (make run, compose's worker).
+COLLECT_DISPATCH_EVERY_S = 5
+BLOAT_EXACT_TOP = env_int("DBCONSOLE_BLOAT_EXACT_TOP", 10, minimum=0)
+BLOAT_EXACT_TIMEOUT_MS = env_int("DBCONSOLE_BLOAT_EXACT_TIMEOUT_MS", 5000, minimum=100)
+ADVISOR_EVERY_S = env_int("DBCONSOLE_ADVISOR_EVERY_S", 3600, minimum=300)
+CELERY_TASK_ROUTES = {
+    "monitoring.dispatch": {"queue": "dispatch"},
+    "monitoring.collect": {"queue": "collect"},
+    "monitoring.rollup": {"queue": "maintenance"},
+    "monitoring.maintain": {"queue": "maintenance"},
+    "advisor.*": {"queue": "advisor"},   # HypoPG runs take seconds: keep them off collecting workers
+}
+CELERY_BEAT_SCHEDULE = {
+    "dispatch": {"task": "monitoring.dispatch", "schedule": float(COLLECT_DISPATCH_EVERY_S),
+                 "options": {"expires": float(COLLECT_DISPATCH_EVERY_S)}},
+    "rollup": {"task": "monitoring.rollup", "schedule": 300.0, "options": {"expires": 290.0}},
+    "maintain": {"task": "monitoring.maintain", "schedule": 3600.0, "options": {"expires": 3500.0}},
+    # run_all only enqueues targets that are due (advisor/tasks.py): a cheap check every minute.
+    "advise": {"task": "advisor.run_all", "schedule": 60.0, "options": {"expires": 55.0}},
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1   # short tasks on several queues: do not hoard
+CELERY_TASK_ACKS_LATE = False           # a collection killed half-way is simply the next run's job

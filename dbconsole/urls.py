@@ -16,4 +16,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path("admin/", admin.site.urls),
     path("", include("monitoring.urls")),
+    path("", include("advisor.urls")),
 ]

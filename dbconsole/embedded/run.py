@@ -28,6 +28,7 @@ from dbconsole.embedded.pgcluster import ClusterError
 from dbconsole.embedded.redisserver import RedisError, RedisServer
 from dbconsole.embedded.stack import SUPERVISOR_PIDFILE, ensure_history_store, write_pidfile
 from dbconsole.env import env_bool, env_int
+from dbconsole.queues import WORKER_QUEUES
 
 PR_SET_PDEATHSIG = 1
 
@@ -122,7 +123,7 @@ class Supervisor:
         celery = [self.python, "-m", "celery", "-A", "dbconsole"]
         commands = [
             ("worker", [*celery, "worker", "--loglevel", "INFO", "--pool", "threads", "--concurrency", "8",
-                        "--queues", "celery,collect,maintenance", "--without-gossip", "--without-mingle",
+                        "--queues", ",".join(WORKER_QUEUES), "--without-gossip", "--without-mingle",
                         "--hostname", "worker@%h"]),
             ("beat", [*celery, "beat", "--loglevel", "INFO", "--schedule", str(self.home / "celerybeat-schedule"),
                       "--pidfile", ""]),

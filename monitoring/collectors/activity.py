@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
+from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.collectors.sqlfiles import load_sql
 
 
@@ -91,3 +92,25 @@ def read_activity(conn: psycopg.Connection[Any], major: int) -> ActivitySnapshot
     return ActivitySnapshot(
         sampled_at=limits[0], max_connections=limits[1], reserved_connections=limits[2], backends=backends
     )
+
+
+# -- the collector: summarises a snapshot into one history row (the live page uses read_activity) ----
+
+
+@register
+class ActivityCollector(Collector[ActivitySnapshot]):
+    """Counts by state, database, user, application, client and wait event; the longest query and
+    transaction; idle-in-transaction age — against ``max_connections``."""
+
+    name = "activity"
+    default_interval = 10
+    queue = "collect_fast"
+    transient = frozenset()   # the next run is 10 s away: never retry
+
+    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> ActivitySnapshot:
+        return read_activity(conn, ctx.major)
+
+    def store(self, snapshot: ActivitySnapshot, ctx: CollectContext) -> int:
+        from monitoring.history import activity
+
+        return activity.store(ctx.target.pk, snapshot, ctx.captured_at)

@@ -4,7 +4,12 @@ A collector is one concern read from a target (``read``) and written to the hist
 (``store``). The two halves never mix: ``read`` only talks to the target through the guarded
 connection it is handed, ``store`` only writes the history store. That split is what lets the live
 pages (activity, locks) call ``read`` directly from a web request, under the same guards, without
-storing anything.
+storing anything. ``prepare`` may look at the history store before the read (e.g. which statement
+texts are already stored) and hands what it found to ``read`` through ``ctx.prepared``.
+
+The runner (``monitoring.collectors.runner``) drives the hooks: one guarded connection per target per
+cycle, ``store`` inside one history-store transaction, and a per-target, per-collector status row
+whatever happens.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class CollectContext:
     target: Target
     server_version_num: int
     captured_at: dt.datetime
+    prepared: Any = None
 
     @property
     def major(self) -> int:
@@ -44,15 +50,29 @@ class Collector(ABC, Generic[SnapshotT]):
     * ``default_interval`` — seconds between runs unless the target overrides it (``Target.intervals``).
     * ``queue`` — Celery queue its tasks are routed to, so slow collectors can get their own workers.
     * ``statement_timeout_ms`` — a tighter or looser limit than the default for this collector's reads.
+    * ``transient`` — ``TargetError`` statuses worth a quick retry (with backoff and jitter) before the
+      next scheduled run; everything else waits for the next run.
+    * ``prepare(ctx)`` — optional history-store lookup before the read; its result is ``ctx.prepared``.
     * ``read(conn, ctx)`` — query the target, return an immutable snapshot. No history access here.
     * ``store(snapshot, ctx)`` — write the snapshot into the history store; called inside the runner's
       transaction, so a worker killed mid-write leaves nothing behind. Returns rows written.
+    * ``warnings(snapshot)`` — what was missing from an otherwise good read (a privilege, an
+      extension): the run is recorded as ``partial`` with that reason and hint.
     """
 
     name: ClassVar[str]
     default_interval: ClassVar[int]
     queue: ClassVar[str] = "collect"
     statement_timeout_ms: ClassVar[int | None] = None
+    transient: ClassVar[frozenset[str]] = frozenset({"unreachable", "too_many_connections", "lock_timeout"})
+
+    def prepare(self, ctx: CollectContext) -> Any:
+        """Look at the history store before reading the target; the default needs nothing."""
+        return None
+
+    def warnings(self, snapshot: SnapshotT) -> list[tuple[str, str]]:
+        """``(reason, hint)`` pairs for data that could not be read; empty when the read was whole."""
+        return []
 
     def sql(self, ctx: CollectContext | int, query: str | None = None) -> str:
         major = ctx if isinstance(ctx, int) else ctx.major

@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.core.management import get_commands
+
+from dbconsole.queues import WORKER_QUEUES
+from monitoring.collectors import load_all
+from monitoring.collectors.base import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("dbconsole", "monitoring", "advisor")
@@ -69,6 +74,7 @@ def test_it_only_passes_variables_that_settings_read() -> None:
 
 def test_it_runs_commands_that_exist_in_the_code() -> None:
     commands = get_commands()
+    consumed: set[str] = set()
     for name, service in compose()["services"].items():
         if name in {"db", "redis"}:
             continue
@@ -79,12 +85,22 @@ def test_it_runs_commands_that_exist_in_the_code() -> None:
         elif argv[0] == "celery":
             app = importlib.import_module(argv[2]).celery_app
             assert argv[3] in {"worker", "beat"} and app.main == "dbconsole"
-            queues = argv[argv.index("--queues") + 1].split(",") if "--queues" in argv else []
-            assert "celery" in queues or not queues
+            if argv[3] == "worker":
+                consumed |= set(argv[argv.index("--queues") + 1].split(",")) if "--queues" in argv else {"celery"}
         elif argv[:2] == ["python", "manage.py"]:
             assert (ROOT / "manage.py").exists() and argv[2] in commands
         else:
             raise AssertionError(f"{name}: unrecognised command {argv}")
+    assert consumed == set(WORKER_QUEUES), "compose workers must consume every queue tasks are routed to"
     dockerfile = (ROOT / "Dockerfile").read_text()
     for folder in ("dbconsole", "monitoring", "advisor", "templates", "static"):
         assert f"COPY {folder} {folder}" in dockerfile
+
+
+def test_it_routes_tasks_only_to_queues_a_worker_consumes() -> None:
+    load_all()
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    collector_queues = {cls.queue for cls in REGISTRY.values()}
+    assert routed | collector_queues <= set(WORKER_QUEUES)
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"monitoring.dispatch", "monitoring.rollup", "monitoring.maintain", "advisor.run_all"} <= scheduled

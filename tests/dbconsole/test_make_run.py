@@ -136,6 +136,16 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
             connections = int(found.group(1)) if found else 0
             time.sleep(1)
         assert connections >= 3, now
+
+        # What good looks like: collection, then the advisor's first run, propose the demo's missing
+        # index on their own (statements every 30 s on the demo target, the advisor as soon as there
+        # is workload) — within two minutes of a first start.
+        deadline = time.monotonic() + 150
+        advice = ""
+        while time.monotonic() < deadline and 'data-kind="missing_index"' not in advice:
+            time.sleep(5)
+            advice = opener.open(f"http://127.0.0.1:{ports['web']}/t/demo/advisor/").read().decode()
+        assert 'data-kind="missing_index"' in advice, "\n".join(stack.output[-40:])
     finally:
         code = stop_stack(stack)
     assert code == 0, "\n".join(stack.output[-40:])

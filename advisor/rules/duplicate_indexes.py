@@ -1,0 +1,135 @@
+"""Duplicate and redundant indexes: another index of the same table serves every scan this one serves.
+
+* **duplicate** — same method, keys (columns or expressions, with operator classes, collations and
+  directions), INCLUDE list and predicate: every write maintains both, the planner uses one.
+* **redundant** — a btree whose keys are a strict prefix of another btree's keys, with the same
+  predicate and its INCLUDE columns available in the other: the longer index serves the same scans
+  (a little larger per entry, which is why it is "info" unless the redundant index is big).
+
+Never proposed for dropping: primary keys, unique indexes that the other one does not replace
+(a unique index enforces something), indexes backing a constraint, invalid indexes (their own rule).
+Definitions come from the history store (``Relation.definition``, ``pg_get_indexdef`` as collected);
+sizes and scans from the latest relations snapshot.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from advisor.review.changes import drop_index
+from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.context import RuleContext
+from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, size_class
+from advisor.rules.history import IndexInfo
+from advisor.rules.indexdefs import IndexShape, parse_index
+
+BIG_REDUNDANT_BYTES = 1024 ** 3
+
+
+def _protected(index: IndexInfo) -> bool:
+    return index.is_primary or bool(index.constraint_type) or not index.is_valid
+
+
+def _keep_order(index: IndexInfo) -> tuple[int, int, int, int]:
+    """Which of two duplicates to keep: the constraint-backing one, the unique one, the one scanned more,
+    the older one."""
+    return (0 if _protected(index) else 1, 0 if index.is_unique else 1, -(index.scans_window or 0), index.seq)
+
+
+@register
+class DuplicateIndexes(Rule):
+    name = "duplicate_indexes"
+    kinds = ("duplicate_index", "redundant_index")
+    category = "indexes"
+    title = "Duplicate and redundant indexes"
+    order = 30
+
+    def evaluate(self, ctx: RuleContext) -> list[Finding]:
+        indexes = ctx.history.indexes()
+        if not indexes:
+            raise RuleSkipped("no relations collection yet", ctx.history.collect_hint("relations"))
+        by_table: dict[int, list[tuple[IndexInfo, IndexShape]]] = defaultdict(list)
+        for index in indexes:
+            shape = parse_index(index.definition)
+            if shape is not None and index.is_valid:
+                by_table[index.table_seq].append((index, shape))
+        findings: list[Finding] = []
+        dropped: set[int] = set()
+        for group in by_table.values():
+            for finding in self._duplicates(ctx, group, dropped):
+                findings.append(finding)
+            for finding in self._redundant(ctx, group, dropped):
+                findings.append(finding)
+        return findings
+
+    def _duplicates(self, ctx: RuleContext, group: list[tuple[IndexInfo, IndexShape]],
+                    dropped: set[int]) -> list[Finding]:
+        same: dict[tuple[str, tuple[str, ...], tuple[str, ...], str], list[tuple[IndexInfo, IndexShape]]] = {}
+        for index, shape in group:
+            same.setdefault((shape.method, shape.keys, shape.include, shape.predicate), []).append((index, shape))
+        out = []
+        for members in same.values():
+            if len(members) < 2:
+                continue
+            members.sort(key=lambda m: _keep_order(m[0]))
+            keep, keep_shape = members[0]
+            for index, shape in members[1:]:
+                if _protected(index) or (shape.unique and not keep_shape.unique):
+                    continue  # both enforce something, or this one enforces what the kept one does not
+                dropped.add(index.seq)
+                out.append(self._finding(ctx, "duplicate_index", index, keep, "warning",
+                                         f"{index.name} is an exact duplicate of {keep.name}"))
+        return out
+
+    def _redundant(self, ctx: RuleContext, group: list[tuple[IndexInfo, IndexShape]],
+                   dropped: set[int]) -> list[Finding]:
+        out = []
+        for index, shape in group:
+            if index.seq in dropped or _protected(index) or shape.unique:
+                continue
+            covering = [(other, o) for other, o in group
+                        if other.seq != index.seq and other.seq not in dropped and shape.is_prefix_of(o)]
+            if not covering:
+                continue
+            keep = min(covering, key=lambda m: (len(m[1].keys), _keep_order(m[0])))[0]
+            severity = "warning" if (index.bytes or 0) >= BIG_REDUNDANT_BYTES else "info"
+            dropped.add(index.seq)
+            out.append(self._finding(ctx, "redundant_index", index, keep, severity,
+                                     f"the keys of {index.name} are a prefix of {keep.name}'s"))
+        return out
+
+    def _finding(self, ctx: RuleContext, kind: str, index: IndexInfo, keep: IndexInfo, severity: str,
+                 why: str) -> Finding:
+        ev = Evidence()
+        ev.fact("Index to drop", index.qualified_name)
+        ev.fact("Its size", index.bytes, fmt_bytes(index.bytes))
+        ev.fact("Scans in the window", index.scans_window, fmt_count(index.scans_window),
+                hint=f"since {ctx.history.observed_label(index)}")
+        ev.fact("Kept instead", keep.qualified_name)
+        ev.fact("Kept index's scans in the window", keep.scans_window, fmt_count(keep.scans_window))
+        writes = ctx.history.table_writes(index.table_seq)
+        if writes is not None:
+            ev.fact("Rows written to the table in the window", writes, fmt_count(writes),
+                    hint="each insert and non-HOT update also updates this index")
+        ev.sql("Index to drop", index.definition)
+        ev.sql("Index kept", keep.definition)
+        ev.note(f"{why}: every scan it can serve, {keep.name} serves too.")
+        if kind == "redundant_index":
+            ev.note("A scan that used the shorter index reads the longer one instead; it is wider per entry, "
+                    "so such scans read a few more pages.")
+        ev.ids(index_seq=index.seq, table_seq=index.table_seq, keep_seq=keep.seq)
+        ev.chart("index-scans", "Scans of both indexes")
+        label = "Duplicate" if kind == "duplicate_index" else "Redundant"
+        return Finding(
+            kind=kind, object_key=index.qualified_name, object_label=index.qualified_name, severity=severity,
+            title=f"{label} index {index.name} on {index.table_name}",
+            summary=f"{index.qualified_name}: {why}. Dropping it saves {fmt_bytes(index.bytes)} and the work "
+                    f"of maintaining it on every write to {index.table_name}.",
+            evidence=ev.to_dict(),
+            material={"definition": index.definition, "kept": keep.definition, "size_class": size_class(index.bytes)},
+            benefit=f"{fmt_bytes(index.bytes)} of disk and cache; cheaper writes to {index.table_name}",
+            cost="DROP INDEX CONCURRENTLY: waits for running transactions, blocks no reads or writes",
+            benefit_score=float(index.bytes or 0), table=index.table_qualified,
+            changes=[drop_index(index.schema, index.table_name, index.name, "duplicate" if kind == "duplicate_index"
+                                else "redundant", covered_by=keep.name)],
+        )

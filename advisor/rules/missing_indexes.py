@@ -1,0 +1,154 @@
+"""Missing indexes for the workload — a *set* chosen by the index engine, not query by query.
+
+Input: every statement the history store saw over the window (normalized text, calls and time as
+deltas), the tables' writes over the same window (each index is charged for maintaining it), and a
+storage budget (a share of the database size unless given). The engine (``advisor.selection``) asks
+HypoPG on the target what each candidate set would cost; without HypoPG it falls back to a heuristic
+from the statements' access patterns, and every recommendation says so ("unverified": no costs).
+
+Severity weighs the statements an index serves by their share of the database's statement time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pglast import ast, parse_sql
+
+from advisor.review.changes import create_index
+from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.context import RuleContext
+from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct
+from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
+from advisor.workload import WorkloadStatement
+
+WARNING_SHARE = 0.05  # the statements it serves take at least this share of all statement time
+SKIPPED_SHOWN = 20
+
+
+def split_table(qualified: str) -> tuple[str, str]:
+    """``"Shop"."Orders"`` → ``("Shop", "Orders")``, the way PostgreSQL reads the name."""
+    stmt = parse_sql(f"SELECT 1 FROM {qualified}")[0].stmt
+    assert isinstance(stmt, ast.SelectStmt) and stmt.fromClause
+    rangevar = stmt.fromClause[0]
+    assert isinstance(rangevar, ast.RangeVar)
+    return rangevar.schemaname or "public", str(rangevar.relname)
+
+
+def index_key(choice: IndexChoice) -> str:
+    """What makes two advice runs' indexes the same recommendation: table, keys, INCLUDE, predicate."""
+    keys = ([f"({choice.expression})"] if choice.expression else []) + list(choice.columns)
+    key = f"{choice.table} ({', '.join(keys)})"
+    if choice.include:
+        key += f" INCLUDE ({', '.join(choice.include)})"
+    if choice.where:
+        key += f" WHERE {choice.where}"
+    return key
+
+
+def advice_summary(advice: IndexAdvice) -> dict[str, Any]:
+    return {
+        "verified": advice.verified, "reason": advice.reason, "weighting": advice.weighting,
+        "budget_bytes": advice.budget_bytes, "used_bytes": advice.used_bytes, "baseline_cost": advice.baseline_cost,
+        "final_cost": advice.final_cost, "relative_cost_pct": advice.relative_cost_pct,
+        "hypopg_calls": advice.hypopg_calls, "explain_calls": advice.explain_calls, "runtime_s": advice.runtime_s,
+        "timed_out": advice.timed_out, "chosen": len(advice.choices), "skipped_count": len(advice.skipped),
+        "skipped": [{"queryid": s.queryid, "query": s.query[:200], "reason": s.reason}
+                    for s in advice.skipped[:SKIPPED_SHOWN]],
+    }
+
+
+@register
+class MissingIndexes(Rule):
+    name = "missing_indexes"
+    kinds = ("missing_index",)
+    category = "indexes"
+    title = "Missing indexes (workload)"
+    order = 10
+
+    def evaluate(self, ctx: RuleContext) -> list[Finding]:
+        totals = ctx.history.statements()
+        if not totals:
+            raise RuleSkipped("no statements in the history window yet", ctx.history.collect_hint("statements"))
+        # dbconsole's own statements (collectors, EXPLAIN) run as the monitoring role: not the workload.
+        workload = [WorkloadStatement(queryid=s.queryid, query=s.preview, calls=s.calls,
+                                      total_exec_time_ms=s.exec_ms, dbname=s.datname or None)
+                    for s in totals if s.calls > 0 and s.preview and s.usename != ctx.target.username]
+        by_queryid = {s.queryid: s for s in totals}
+        all_ms = sum(s.exec_ms for s in totals) or 0.0
+        database = ctx.history.database()
+        budget = ctx.options.budget_for(database.size_bytes if database is not None else None)
+        writes: dict[str | int, TableWrites] = {
+            f"{t.schema}.{t.name}": TableWrites(n_tup_ins=d.n_tup_ins, n_tup_upd=d.n_tup_upd, n_tup_del=d.n_tup_del,
+                                                n_tup_hot_upd=d.n_tup_hot_upd)
+            for t, d in ctx.history.tables_with_deltas()
+        }
+        advice = recommend_indexes(ctx.connection(), workload, budget_bytes=budget, write_load=writes,
+                                   time_limit_s=ctx.options.engine_time_limit_s)
+        ctx.notes["index_advice"] = advice_summary(advice)
+        return [self._finding(ctx, advice, choice, by_queryid, all_ms) for choice in advice.choices]
+
+    def _finding(self, ctx: RuleContext, advice: IndexAdvice, choice: IndexChoice, by_queryid: dict[int, Any],
+                 all_ms: float) -> Finding:
+        schema, table = split_table(choice.table)
+        helped_ms = sum(by_queryid[h.queryid].exec_ms for h in choice.helps if h.queryid in by_queryid)
+        share = helped_ms / all_ms if all_ms else 0.0
+        create = choice.create_sql.rstrip(";") + ";"
+        ev = Evidence()
+        ev.fact("Table", f"{schema}.{table}")
+        ev.fact("Statements it serves", len(choice.helps))
+        ev.fact("Their share of statement time", share, fmt_pct(share, 1),
+                hint="of all statements' execution time in the history window")
+        ev.fact("Size", choice.size_bytes,
+                fmt_bytes(choice.size_bytes) + (" (estimated)" if choice.size_estimated else ""))
+        if advice.verified:
+            ev.fact("Workload cost it saves", choice.benefit, f"{choice.benefit:,.0f}" if choice.benefit else "—",
+                    hint="weighted planner cost units, given the other recommended indexes")
+            ev.fact("Write overhead", choice.write_overhead, f"{choice.write_overhead:,.0f}",
+                    hint="same units: maintaining it for the window's inserts and updates")
+        else:
+            ev.fact("Write overhead", choice.write_overhead, f"{choice.write_overhead:,.0f}",
+                    hint="planner cost units for the window's inserts and updates")
+        for h in choice.helps:
+            stats = by_queryid.get(h.queryid)
+            ev.statement(queryid=h.queryid, seq=stats.seq if stats else None, query=h.query,
+                         calls=stats.calls if stats else h.calls,
+                         total_ms=stats.exec_ms if stats else None, mean_ms=stats.mean_ms if stats else None,
+                         cost_before=h.cost_before, cost_after=h.cost_after, reduction_pct=h.reduction_pct)
+        if choice.why:
+            ev.note(choice.why)
+        if not advice.verified:
+            ev.caveat(f"Unverified: {advice.reason}. Check it with EXPLAIN before building it, or install HypoPG "
+                      "on the target to get costs before and after.")
+        ev.caveat("Index usage on replicas is not seen here unless the replicas are targets too: queries that "
+                  "run only there are not part of this workload.")
+        ev.sql("Suggested index", create)
+        ev.set("create_sql", create)
+        ev.ids(schema=schema, table=table, columns=list(choice.columns), expression=choice.expression,
+               where=choice.where, include=list(choice.include), queryids=[h.queryid for h in choice.helps])
+        ev.chart("statements-time", "Time of the statements it serves")
+        severity = "warning" if share >= WARNING_SHARE else "info"
+        reductions = [h.reduction_pct for h in choice.helps if h.reduction_pct is not None]
+        if advice.verified and reductions:
+            best = max(reductions)
+            benefit = (f"cuts the planner cost of {len(choice.helps)} statement(s) by up to {best:.0f}%; they take "
+                       f"{fmt_pct(share, 1)} of statement time")
+        else:
+            benefit = (f"serves {len(choice.helps)} statement(s) taking {fmt_pct(share, 1)} of statement time "
+                       "(unverified: no cost estimate without HypoPG)")
+        keys = ", ".join(([f"({choice.expression})"] if choice.expression else []) + list(choice.columns))
+        return Finding(
+            kind="missing_index", object_key=index_key(choice), object_label=f"{schema}.{table} ({keys})",
+            severity=severity, title=f"Add an index on {table} ({keys})",
+            summary=(f"{len(choice.helps)} statement(s) would use an index on {schema}.{table} ({keys}). "
+                     + ("Checked with HypoPG: " + benefit + "." if advice.verified else
+                        "Suggested from the statements' access patterns without HypoPG, so without cost estimates.")),
+            evidence=ev.to_dict(), material={"index": index_key(choice), "verified": advice.verified},
+            benefit=benefit,
+            cost=f"{fmt_bytes(choice.size_bytes)} on disk; maintained on every insert and non-HOT update of {table}; "
+                 "built with CREATE INDEX CONCURRENTLY (no blocking)",
+            benefit_score=(choice.benefit if advice.verified else helped_ms), verified=advice.verified,
+            table=f"{schema}.{table}",
+            changes=[create_index(schema, table, columns=choice.columns, expression=choice.expression,
+                                  include=choice.include, where=choice.where, name=choice.name)],
+        )

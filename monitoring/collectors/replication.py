@@ -1,0 +1,39 @@
+"""Replication: ``pg_stat_replication`` lag in bytes and time per replica, replication slots (active,
+WAL retained), ``pg_stat_archiver`` (failures, last archived WAL and its age); on a standby, the WAL
+receiver and how far replay is behind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from monitoring.collectors.base import CollectContext, Collector, register
+from monitoring.collectors.sqlfiles import load_sql
+
+
+@dataclass(frozen=True)
+class ReplicationSnapshot:
+    values: dict[str, Any]   # in_recovery, replicas, slots, receiver, replay_delay_seconds, archiver fields
+
+
+def read_replication(conn: psycopg.Connection[Any], major: int) -> ReplicationSnapshot:
+    row = conn.cursor(row_factory=dict_row).execute(load_sql("replication", major)).fetchone()
+    return ReplicationSnapshot(values=dict(row or {}))
+
+
+@register
+class ReplicationCollector(Collector[ReplicationSnapshot]):
+    name = "replication"
+    default_interval = 60
+    queue = "collect"
+
+    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> ReplicationSnapshot:
+        return read_replication(conn, ctx.major)
+
+    def store(self, snapshot: ReplicationSnapshot, ctx: CollectContext) -> int:
+        from monitoring.history import snapshots
+
+        return snapshots.store_replication(ctx.target.pk, snapshot.values, ctx.captured_at)

@@ -1,0 +1,5 @@
+/* dbconsole */
+SELECT
+    e.extversion
+FROM pg_extension AS e
+WHERE e.extname = 'pg_stat_statements'

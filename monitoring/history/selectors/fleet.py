@@ -1,0 +1,56 @@
+"""The fleet overview: per target, the status of every collector.
+
+* ``collector_statuses(target_ids=None)`` → ``{target_id: [CollectorStatus, …]}`` (by collector name;
+  ``status``, ``reason``, ``hint``, ``last_success_at``, ``last_error_at``, ``last_error``,
+  ``consecutive_failures``, ``last_duration_ms``). One query.
+* ``fleet(target_ids=None)`` → ``list[FleetRow]``: per target, its statuses, the latest success of any
+  collector and the failing collectors. Two queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from monitoring.models import CollectorStatus, Target
+
+
+def collector_statuses(target_ids: Iterable[int] | None = None) -> dict[int, list[CollectorStatus]]:
+    qs = CollectorStatus.objects.order_by("target_id", "collector")
+    if target_ids is not None:
+        qs = qs.filter(target_id__in=list(target_ids))
+    out: dict[int, list[CollectorStatus]] = defaultdict(list)
+    for status in qs:
+        out[status.target_id].append(status)
+    return dict(out)
+
+
+@dataclass(frozen=True)
+class FleetRow:
+    target: Target
+    statuses: list[CollectorStatus]
+    last_success_at: dt.datetime | None
+
+    @property
+    def failing(self) -> list[CollectorStatus]:
+        return [s for s in self.statuses if not s.ok and s.status != "never"]
+
+    @property
+    def healthy(self) -> bool:
+        return bool(self.statuses) and not self.failing
+
+
+def fleet(target_ids: Iterable[int] | None = None) -> list[FleetRow]:
+    targets = Target.objects.order_by("name")
+    if target_ids is not None:
+        targets = targets.filter(pk__in=list(target_ids))
+    targets_list = list(targets)
+    statuses = collector_statuses(t.pk for t in targets_list)
+    rows = []
+    for target in targets_list:
+        mine = statuses.get(target.pk, [])
+        successes = [s.last_success_at for s in mine if s.last_success_at]
+        rows.append(FleetRow(target=target, statuses=mine, last_success_at=max(successes) if successes else None))
+    return rows

@@ -1,0 +1,45 @@
+"""Statements seen in ``pg_stat_statements``: one row per (target, statement key), texts de-duplicated.
+
+``seq`` is a small dense number per target (1, 2, 3, …). The history store keys every statement sample
+by it instead of the wide ``(queryid, dbid, userid, toplevel)`` key, and the rollup rows are arrays
+indexed by it — that is most of what keeps a statement sample under a few dozen bytes on disk.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from monitoring.models.target import Target
+
+
+class QueryText(models.Model):
+    """A statement text stored once, whichever targets and statements share it (keyed by its md5)."""
+
+    digest = models.CharField(max_length=32, unique=True)
+    text = models.TextField()
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Statement(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="statements")
+    seq = models.PositiveIntegerField(help_text="Dense per-target number; index into rollup arrays.")
+    queryid = models.BigIntegerField()
+    dbid = models.BigIntegerField()
+    userid = models.BigIntegerField()
+    toplevel = models.BooleanField(default=True)
+    datname = models.CharField(max_length=63, blank=True, default="")
+    usename = models.CharField(max_length=63, blank=True, default="")
+    text = models.ForeignKey(QueryText, on_delete=models.PROTECT, null=True, blank=True)
+    first_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "seq"], name="statement_target_seq"),
+            models.UniqueConstraint(fields=["target", "queryid", "dbid", "userid", "toplevel"],
+                                    name="statement_target_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}#{self.seq} ({self.queryid})"
