@@ -1,8 +1,9 @@
 """How an advisor run is tuned: the history window, the index budget, the engine's time limit.
 
-Defaults come from optional settings so an installation can change them without code:
+Defaults come from settings, set through the environment (see ``.env.example``):
 ``ADVISOR_WINDOW_DAYS`` (7), ``ADVISOR_BUDGET_SHARE`` (0.2 — the index budget as a share of the
-database size), ``ADVISOR_MIN_BUDGET_MB`` (16), ``ADVISOR_ENGINE_TIME_LIMIT_S`` (60).
+database size, ``DBCONSOLE_ADVISOR_BUDGET_PERCENT``), ``ADVISOR_MIN_BUDGET_MB`` (16),
+``ADVISOR_ENGINE_TIME_LIMIT_S`` (60).
 """
 
 from __future__ import annotations
