@@ -44,12 +44,12 @@ def advise(*args: str) -> str:
     return out.getvalue()
 
 
-def test_sql_format_prints_only_the_create_index_statements(items: Target) -> None:
+def test_it_sql_format_prints_only_the_create_index_statements(items: Target) -> None:
     out = advise("--target", items.name, "--format", "sql")
     assert out.splitlines() == ["CREATE INDEX items_code_idx ON public.items USING btree (code);"]
 
 
-def test_text_format_says_what_it_found_and_whether_it_was_verified(items: Target, target_db: TargetDb) -> None:
+def test_it_text_format_says_what_it_found_and_whether_it_was_verified(items: Target, target_db: TargetDb) -> None:
     out = advise("--target", items.name)
     assert "Add an index on items (code)" in out
     assert "public.items.id is 80% of the way to overflow" in out
@@ -59,7 +59,7 @@ def test_text_format_says_what_it_found_and_whether_it_was_verified(items: Targe
         assert "UNVERIFIED" in out and "[unverified]" in out
 
 
-def test_json_format_carries_the_evidence(items: Target) -> None:
+def test_it_json_format_carries_the_evidence(items: Target) -> None:
     data = json.loads(advise("--target", items.name, "--format", "json"))
     kinds = {r["kind"] for r in data["recommendations"]}
     assert kinds == {"missing_index", "sequence_overflow"}
@@ -68,20 +68,20 @@ def test_json_format_carries_the_evidence(items: Target) -> None:
     assert {r["name"]: r["status"] for r in data["run"]["rules"]}["missing_indexes"] == "ok"
 
 
-def test_fail_on_sets_the_exit_status(items: Target) -> None:
+def test_it_fail_on_sets_the_exit_status(items: Target) -> None:
     advise("--target", items.name, "--fail-on", "critical")   # only warnings: passes
     with pytest.raises(CommandError) as failed:
         advise("--target", items.name, "--fail-on", "warning")
     assert failed.value.returncode == 2 and "at or above warning" in str(failed.value)
 
 
-def test_running_it_again_never_duplicates(items: Target) -> None:
+def test_it_running_it_again_never_duplicates(items: Target) -> None:
     advise("--target", items.name)
     advise("--target", items.name)
     assert Recommendation.objects.filter(target=items).count() == 2
 
 
-def test_a_tiny_budget_leaves_the_index_out(items: Target) -> None:
+def test_it_tiny_budget_leaves_the_index_out(items: Target) -> None:
     out = advise("--target", items.name, "--format", "sql", "--budget-mb", "1")
     assert out == ""
 

@@ -84,7 +84,7 @@ def test_it_reopens_a_resolved_recommendation_found_again(target: Target) -> Non
     assert result.reopened == 1 and rec.status == Status.OPEN and rec.resolved_at is None
 
 
-def test_a_dismissal_holds_while_the_evidence_is_the_same(target: Target, reviewer: Any) -> None:
+def test_it_dismissal_holds_while_the_evidence_is_the_same(target: Target, reviewer: Any) -> None:
     run(target, unused(size_class=5))
     rec = Recommendation.objects.get()
     decide(rec.pk, "dismiss", request=as_reviewer(reviewer), reason="used by the monthly report")
@@ -93,7 +93,7 @@ def test_a_dismissal_holds_while_the_evidence_is_the_same(target: Target, review
     assert rec.status == Status.DISMISSED and rec.dismiss_reason == "used by the monthly report"
 
 
-def test_a_dismissal_ends_when_the_evidence_changes_materially(target: Target, reviewer: Any) -> None:
+def test_it_dismissal_ends_when_the_evidence_changes_materially(target: Target, reviewer: Any) -> None:
     run(target, unused(size_class=5))
     rec = Recommendation.objects.get()
     decide(rec.pk, "dismiss", request=as_reviewer(reviewer), reason="small enough to keep")
@@ -104,7 +104,7 @@ def test_a_dismissal_ends_when_the_evidence_changes_materially(target: Target, r
     assert reopened.details["changes"] == ["size_class: 5 → 7"]
 
 
-def test_a_dismissed_recommendation_that_flaps_stays_dismissed(target: Target, reviewer: Any) -> None:
+def test_it_dismissed_recommendation_that_flaps_stays_dismissed(target: Target, reviewer: Any) -> None:
     run(target, unused())
     rec = Recommendation.objects.get()
     decide(rec.pk, "dismiss", request=as_reviewer(reviewer), reason="weekly job uses it")
@@ -116,7 +116,7 @@ def test_a_dismissed_recommendation_that_flaps_stays_dismissed(target: Target, r
     assert rec.status == Status.DISMISSED and rec.dismiss_reason == "weekly job uses it"
 
 
-def test_a_severity_change_is_material(target: Target, reviewer: Any) -> None:
+def test_it_severity_change_is_material(target: Target, reviewer: Any) -> None:
     run(target, unused(severity="info"))
     rec = Recommendation.objects.get()
     decide(rec.pk, "dismiss", request=as_reviewer(reviewer), reason="fine for now")
@@ -125,7 +125,7 @@ def test_a_severity_change_is_material(target: Target, reviewer: Any) -> None:
     assert rec.status == Status.OPEN
 
 
-def test_a_snooze_ends_at_its_date_even_when_the_rule_did_not_run(target: Target, reviewer: Any) -> None:
+def test_it_snooze_ends_at_its_date_even_when_the_rule_did_not_run(target: Target, reviewer: Any) -> None:
     run(target, unused())
     rec = Recommendation.objects.get()
     until = timezone.now() + dt.timedelta(days=3)
@@ -139,7 +139,7 @@ def test_a_snooze_ends_at_its_date_even_when_the_rule_did_not_run(target: Target
     assert rec.decisions.order_by("-pk").first().action == "snooze_ended"  # type: ignore[union-attr]
 
 
-def test_decisions_follow_the_allowed_transitions_and_are_audited(target: Target, reviewer: Any) -> None:
+def test_it_decisions_follow_the_allowed_transitions_and_are_audited(target: Target, reviewer: Any) -> None:
     run(target, unused())
     rec = Recommendation.objects.get()
     request = as_reviewer(reviewer)
@@ -161,7 +161,7 @@ def test_decisions_follow_the_allowed_transitions_and_are_audited(target: Target
     assert AuditEvent.objects.get(action="advisor.accept").details["comment"] == "drop it next maintenance window"
 
 
-def test_an_applied_recommendation_resolves_when_its_condition_goes(target: Target, reviewer: Any) -> None:
+def test_it_applied_recommendation_resolves_when_its_condition_goes(target: Target, reviewer: Any) -> None:
     run(target, unused())
     rec = Recommendation.objects.get()
     decide(rec.pk, "accept", request=as_reviewer(reviewer))
@@ -172,7 +172,7 @@ def test_an_applied_recommendation_resolves_when_its_condition_goes(target: Targ
     assert Decision.objects.filter(recommendation=rec).count() == 4
 
 
-def test_a_target_that_does_not_answer_resolves_nothing(target: Target) -> None:
+def test_it_target_that_does_not_answer_resolves_nothing(target: Target) -> None:
     target.port = 1  # nothing listens there
     target.save()
     fk = Finding(kind="fk_without_index", object_key="public.payments.payments_order_id_fkey",

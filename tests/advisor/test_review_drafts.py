@@ -40,7 +40,7 @@ def accept_all(recs: list[Recommendation], user: User) -> list[Recommendation]:
     return list(Recommendation.objects.filter(pk__in=[r.pk for r in recs]).order_by("pk"))
 
 
-def test_each_recommendation_alone_gives_a_draft_that_lints_clean(planted: Planted, reviewer: User) -> None:
+def test_it_each_recommendation_alone_gives_a_draft_that_lints_clean(planted: Planted, reviewer: User) -> None:
     recs = accept_all([r for r in planted.outcome.recommendations if r.changes], reviewer)
     assert len(recs) >= 10
     for rec in recs:
@@ -50,7 +50,7 @@ def test_each_recommendation_alone_gives_a_draft_that_lints_clean(planted: Plant
         assert outcome.draft.rollback_sql.strip() and outcome.draft.django and outcome.draft.alembic
 
 
-def test_the_whole_migration_applies_resolves_and_rolls_back(planted: Planted, reviewer: User,
+def test_it_whole_migration_applies_resolves_and_rolls_back(planted: Planted, reviewer: User,
                                                               tmp_path: Path) -> None:
     recs = accept_all([r for r in planted.outcome.recommendations if r.changes], reviewer)
     outcome = draft_recommendations(planted.target, recs)

@@ -21,7 +21,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) R
 """
 
 
-def test_a_viewer_lints_a_pasted_migration(viewer: User, client_for: Callable[[User], Client]) -> None:
+def test_it_viewer_lints_a_pasted_migration(viewer: User, client_for: Callable[[User], Client]) -> None:
     client = client_for(viewer)
     url = reverse("advisor-lint")
     audited = AuditEvent.objects.count()
@@ -35,7 +35,7 @@ def test_a_viewer_lints_a_pasted_migration(viewer: User, client_for: Callable[[U
     assert AuditEvent.objects.count() == audited  # nothing changed, nothing to audit
 
 
-def test_htmx_gets_only_the_report(viewer: User, client_for: Callable[[User], Client]) -> None:
+def test_it_htmx_gets_only_the_report(viewer: User, client_for: Callable[[User], Client]) -> None:
     response = post(client_for(viewer), reverse("advisor-lint"),
                     {"sql": "CREATE INDEX CONCURRENTLY i ON t (c);"}, HTTP_HX_REQUEST="true",
                     HTTP_HX_TARGET="lint-result")
@@ -44,13 +44,13 @@ def test_htmx_gets_only_the_report(viewer: User, client_for: Callable[[User], Cl
     assert 'data-worst="none"' in html or 'data-worst="info"' in html
 
 
-def test_sql_that_does_not_parse_is_reported_not_crashed_on(viewer: User,
+def test_it_sql_that_does_not_parse_is_reported_not_crashed_on(viewer: User,
                                                             client_for: Callable[[User], Client]) -> None:
     response = post(client_for(viewer), reverse("advisor-lint"), {"sql": "ALTER TABLE ;; SELEC 1"})
     html = response.content.decode()
     assert response.status_code == 200 and 'data-rule="parse-error"' in html
 
 
-def test_an_empty_paste_is_a_form_error(viewer: User, client_for: Callable[[User], Client]) -> None:
+def test_it_empty_paste_is_a_form_error(viewer: User, client_for: Callable[[User], Client]) -> None:
     response = post(client_for(viewer), reverse("advisor-lint"), {"sql": ""})
     assert response.status_code == 400 and "required" in response.content.decode()

@@ -32,7 +32,7 @@ def detail_url(rec: Recommendation) -> str:
     return reverse("advisor-detail", args=[rec.target.name, rec.pk])
 
 
-def test_the_list_shows_every_recommendation_without_a_query_per_row(
+def test_it_list_shows_every_recommendation_without_a_query_per_row(
         planted: Planted, viewer: User, client_for: ClientFor, django_assert_max_num_queries: Any) -> None:
     client = client_for(viewer)
     url = reverse("advisor", args=[planted.target.name])
@@ -46,7 +46,7 @@ def test_the_list_shows_every_recommendation_without_a_query_per_row(
     assert "Draft a migration" not in html  # viewers cannot make drafts
 
 
-def test_the_list_filters_sorts_and_exports(planted: Planted, viewer: User, client_for: ClientFor) -> None:
+def test_it_list_filters_sorts_and_exports(planted: Planted, viewer: User, client_for: ClientFor) -> None:
     client = client_for(viewer)
     url = reverse("advisor", args=[planted.target.name])
     html = client.get(url, {"kind": "Sequence near overflow"}).content.decode()
@@ -60,7 +60,7 @@ def test_the_list_filters_sorts_and_exports(planted: Planted, viewer: User, clie
     assert len(rows) == 1 + len(planted.outcome.recommendations)
 
 
-def test_the_fleet_page_lists_recommendations_of_every_target(
+def test_it_fleet_page_lists_recommendations_of_every_target(
         planted: Planted, viewer: User, client_for: ClientFor, django_assert_max_num_queries: Any) -> None:
     client = client_for(viewer)
     with django_assert_max_num_queries(8):
@@ -69,7 +69,7 @@ def test_the_fleet_page_lists_recommendations_of_every_target(
     assert page.status_code == 200 and f'href="/t/{planted.target.name}/advisor/"' in html
 
 
-def test_the_detail_page_is_a_permalink_with_evidence(planted: Planted, viewer: User, client_for: ClientFor,
+def test_it_detail_page_is_a_permalink_with_evidence(planted: Planted, viewer: User, client_for: ClientFor,
                                                       django_assert_max_num_queries: Any) -> None:
     rec = planted.starting("missing_index", "public.orders (customer_id")
     client = client_for(viewer)
@@ -85,7 +85,7 @@ def test_the_detail_page_is_a_permalink_with_evidence(planted: Planted, viewer: 
     assert client.get(wrong_target).status_code == 404
 
 
-def test_each_chart_of_the_evidence_has_its_own_endpoint(planted: Planted, viewer: User,
+def test_it_each_chart_of_the_evidence_has_its_own_endpoint(planted: Planted, viewer: User,
                                                          client_for: ClientFor) -> None:
     client = client_for(viewer)
     drawn = 0
@@ -101,7 +101,7 @@ def test_each_chart_of_the_evidence_has_its_own_endpoint(planted: Planted, viewe
     assert client.get(reverse("advisor-chart", args=[rec.target.name, rec.pk, "table-tuples"])).status_code == 404
 
 
-def test_viewers_cannot_decide_even_by_forcing_the_post(planted: Planted, viewer: User,
+def test_it_viewers_cannot_decide_even_by_forcing_the_post(planted: Planted, viewer: User,
                                                         client_for: ClientFor) -> None:
     rec = planted.recs("unused_index")[0]
     client = client_for(viewer)
@@ -113,7 +113,7 @@ def test_viewers_cannot_decide_even_by_forcing_the_post(planted: Planted, viewer
     assert not AuditEvent.objects.filter(action__startswith="advisor.").exclude(action="advisor.run").exists()
 
 
-def test_a_reviewer_accepts_through_htmx_and_it_is_audited(planted: Planted, reviewer: User,
+def test_it_reviewer_accepts_through_htmx_and_it_is_audited(planted: Planted, reviewer: User,
                                                            client_for: ClientFor) -> None:
     rec = planted.recs("unused_index")[0]
     client = client_for(reviewer)
@@ -128,7 +128,7 @@ def test_a_reviewer_accepts_through_htmx_and_it_is_audited(planted: Planted, rev
     assert event.details["recommendation"] == rec.pk
 
 
-def test_a_dismissal_needs_a_reason_and_a_snooze_a_future_date(planted: Planted, reviewer: User,
+def test_it_dismissal_needs_a_reason_and_a_snooze_a_future_date(planted: Planted, reviewer: User,
                                                                client_for: ClientFor) -> None:
     rec = planted.recs("invalid_index")[0]
     client = client_for(reviewer)
@@ -147,7 +147,7 @@ def test_a_dismissal_needs_a_reason_and_a_snooze_a_future_date(planted: Planted,
     assert timezone.localtime(rec.snoozed_until).date() == until
 
 
-def test_comments_go_into_the_history(planted: Planted, reviewer: User, client_for: ClientFor) -> None:
+def test_it_comments_go_into_the_history(planted: Planted, reviewer: User, client_for: ClientFor) -> None:
     rec = planted.recs("table_bloat")[0]
     client = client_for(reviewer)
     post(client, reverse("advisor-comment", args=[rec.target.name, rec.pk]), {"text": "repack on Sunday"})
@@ -156,7 +156,7 @@ def test_comments_go_into_the_history(planted: Planted, reviewer: User, client_f
     assert AuditEvent.objects.filter(action="advisor.comment", details__comment="repack on Sunday").exists()
 
 
-def test_a_reviewer_gets_a_draft_with_copy_buttons_and_downloads(planted: Planted, reviewer: User,
+def test_it_reviewer_gets_a_draft_with_copy_buttons_and_downloads(planted: Planted, reviewer: User,
                                                                  client_for: ClientFor) -> None:
     fk = planted.recs("fk_without_index")[0]
     unused = planted.recs("unused_index")[0]
@@ -181,7 +181,7 @@ def test_a_reviewer_gets_a_draft_with_copy_buttons_and_downloads(planted: Plante
     assert alembic["Content-Type"].startswith("text/x-python") and b"def downgrade()" in alembic.content
 
 
-def test_viewers_cannot_make_drafts(planted: Planted, viewer: User, client_for: ClientFor) -> None:
+def test_it_viewers_cannot_make_drafts(planted: Planted, viewer: User, client_for: ClientFor) -> None:
     rec = planted.recs("fk_without_index")[0]
     url = reverse("advisor-draft", args=[planted.target.name])
     assert client_for(viewer).get(url, {"r": rec.pk}).status_code == 403

@@ -50,7 +50,7 @@ def activity_sample(target: Target, at: dt.datetime, idle_tx: float, query: floa
             [target.pk, at, query, idle_tx, empty, empty, empty, empty, empty])
 
 
-def test_wraparound_warns_at_40_percent_and_is_critical_at_60(target: Target) -> None:
+def test_it_wraparound_warns_at_40_percent_and_is_critical_at_60(target: Target) -> None:
     setting(target, "autovacuum_freeze_max_age", "200000000")
     setting(target, "autovacuum_multixact_freeze_max_age", "400000000")
     now = timezone.now()
@@ -63,13 +63,13 @@ def test_wraparound_warns_at_40_percent_and_is_critical_at_60(target: Target) ->
     assert facts["Of the 2³¹ limit"] == "41.9%" and facts["autovacuum_freeze_max_age"] == "200,000,000"
 
 
-def test_no_wraparound_advice_below_40_percent(target: Target) -> None:
+def test_it_no_wraparound_advice_below_40_percent(target: Target) -> None:
     database_sample(target, timezone.now(), xid_age=850_000_000, mxid_age=10)
     outcome = run_advisor(target, options=AdvisorOptions(rules=("wraparound",)))
     assert outcome.run.rules_by_name["wraparound"]["status"] == "ok" and outcome.recommendations == []
 
 
-def test_a_long_idle_transaction_without_a_timeout_asks_for_one(target: Target) -> None:
+def test_it_long_idle_transaction_without_a_timeout_asks_for_one(target: Target) -> None:
     setting(target, "idle_in_transaction_session_timeout", "0", "ms")
     setting(target, "statement_timeout", "0", "ms")
     now = timezone.now()
@@ -83,7 +83,7 @@ def test_a_long_idle_transaction_without_a_timeout_asks_for_one(target: Target) 
     assert by_key["statement_timeout"].severity == "info"
 
 
-def test_a_timeout_already_set_means_no_advice(target: Target) -> None:
+def test_it_timeout_already_set_means_no_advice(target: Target) -> None:
     setting(target, "idle_in_transaction_session_timeout", "600000", "ms")
     setting(target, "statement_timeout", "0", "ms")
     activity_sample(target, timezone.now() - dt.timedelta(minutes=5), idle_tx=4000, query=10)

@@ -28,7 +28,7 @@ def facts_of(rec: Recommendation) -> dict[str, Any]:
     return {f["label"]: f["value"] for f in rec.evidence["facts"]}
 
 
-def test_without_machine_facts_the_rules_say_what_they_need(target_db: TargetDb) -> None:
+def test_it_without_machine_facts_the_rules_say_what_they_need(target_db: TargetDb) -> None:
     target = target_db.make_target()
     collect(target, ("settings",))
     outcome = run_advisor(target, options=AdvisorOptions(rules=CONFIG_RULES))
@@ -39,7 +39,7 @@ def test_without_machine_facts_the_rules_say_what_they_need(target_db: TargetDb)
     assert outcome.recommendations == []
 
 
-def test_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
+def test_it_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
         target_db: TargetDb, reviewer: User, client_for: Callable[[User], Client]) -> None:
     target = target_db.make_target()
     collect(target, ("settings", "database"))
@@ -67,7 +67,7 @@ def test_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
     assert "pg_reload_conf()" in by_key["effective_io_concurrency"].evidence["sql"][0]["text"]
 
 
-def test_viewers_read_the_machine_facts_but_cannot_change_them(
+def test_it_viewers_read_the_machine_facts_but_cannot_change_them(
         target_db: TargetDb, viewer: User, client_for: Callable[[User], Client]) -> None:
     target = target_db.make_target()
     client = client_for(viewer)
@@ -78,7 +78,7 @@ def test_viewers_read_the_machine_facts_but_cannot_change_them(
     assert not MachineFacts.objects.filter(target=target).exists()
 
 
-def test_bad_machine_facts_are_refused(target_db: TargetDb, reviewer: User,
+def test_it_bad_machine_facts_are_refused(target_db: TargetDb, reviewer: User,
                                        client_for: Callable[[User], Client]) -> None:
     target = target_db.make_target()
     response = post(client_for(reviewer), reverse("advisor-machine", args=[target.name]), {"ram_gb": "-3"})

@@ -74,7 +74,7 @@ def test_it_finds_the_tickets_sequence_and_the_foreign_keys(demo: RunOutcome) ->
     assert any("orders_user_id_fkey" in note for note in orders.evidence["notes"])
 
 
-def test_the_migration_is_ready_to_review(demo: RunOutcome) -> None:
+def test_it_migration_is_ready_to_review(demo: RunOutcome) -> None:
     from advisor.models import Recommendation, Status
 
     recs = [r for r in demo.recommendations if r.changes]

@@ -27,7 +27,7 @@ def facts(rec: Recommendation) -> dict[str, Any]:
     return {f["label"]: f["value"] for f in rec.evidence.get("facts", [])}
 
 
-def test_every_rule_ran(planted: Planted) -> None:
+def test_it_every_rule_ran(planted: Planted) -> None:
     skipped = {r["name"]: r for r in planted.outcome.run.not_checked}
     # Without machine facts the memory and storage rules say so; no activity sample held a long session.
     assert set(skipped) == {"config_memory", "config_storage"}, skipped

@@ -39,7 +39,7 @@ def planted(db: TargetDb) -> Target:
     return target
 
 
-def test_a_reviewer_accepts_in_place_and_downloads_the_draft(page: Any, live_server: Any, pg18_db: TargetDb,
+def test_it_reviewer_accepts_in_place_and_downloads_the_draft(page: Any, live_server: Any, pg18_db: TargetDb,
                                                               reviewer: User) -> None:
     from playwright.sync_api import expect
 
@@ -78,7 +78,7 @@ def test_a_reviewer_accepts_in_place_and_downloads_the_draft(page: Any, live_ser
     screenshot(page, "advisor-draft")
 
 
-def test_the_lint_page_reports_in_place(page: Any, live_server: Any, viewer: User) -> None:
+def test_it_lint_page_reports_in_place(page: Any, live_server: Any, viewer: User) -> None:
     from playwright.sync_api import expect
 
     login(page, live_server.url, viewer)
@@ -91,7 +91,7 @@ def test_the_lint_page_reports_in_place(page: Any, live_server: Any, viewer: Use
     screenshot(page, "advisor-lint")
 
 
-def test_a_viewer_reads_without_buttons(page: Any, live_server: Any, pg18_db: TargetDb, viewer: User) -> None:
+def test_it_viewer_reads_without_buttons(page: Any, live_server: Any, pg18_db: TargetDb, viewer: User) -> None:
     from playwright.sync_api import expect
 
     target = planted(pg18_db)

@@ -46,7 +46,7 @@ def test_it_plans_a_select_without_running_it(shop: Target) -> None:
     assert outcome.plan.costliest == [root] and root.share == 1.0
 
 
-def test_analyze_shows_actual_rows_and_flags_the_bad_estimate(shop: Target) -> None:
+def test_it_analyze_shows_actual_rows_and_flags_the_bad_estimate(shop: Target) -> None:
     outcome = explain(shop, "SELECT count(*) FROM orders WHERE status = 'open'", analyze=True)
     plan = outcome.plan
     assert plan.analyzed and plan.execution_ms is not None and plan.execution_ms > 0
@@ -58,7 +58,7 @@ def test_analyze_shows_actual_rows_and_flags_the_bad_estimate(shop: Target) -> N
     assert scan.shared_hit is not None  # BUFFERS
 
 
-def test_analyze_of_a_write_needs_confirmation_and_is_rolled_back(target_db: TargetDb, shop: Target) -> None:
+def test_it_analyze_of_a_write_needs_confirmation_and_is_rolled_back(target_db: TargetDb, shop: Target) -> None:
     with pytest.raises(NeedsConfirmation, match="modifies data"):
         explain(shop, "DELETE FROM orders WHERE customer < 250", analyze=True)
     outcome = explain(shop, "DELETE FROM orders WHERE customer < 250", analyze=True, confirm_writes=True)
@@ -67,7 +67,7 @@ def test_analyze_of_a_write_needs_confirmation_and_is_rolled_back(target_db: Tar
     assert _count(target_db, "SELECT count(*) FROM orders") == 20000  # rolled back
 
 
-def test_a_plain_explain_of_a_write_needs_no_confirmation_and_changes_nothing(
+def test_it_plain_explain_of_a_write_needs_no_confirmation_and_changes_nothing(
     target_db: TargetDb, shop: Target,
 ) -> None:
     outcome = explain(shop, "UPDATE orders SET total = 0")
@@ -75,23 +75,23 @@ def test_a_plain_explain_of_a_write_needs_no_confirmation_and_changes_nothing(
     assert _count(target_db, "SELECT count(*) FROM orders WHERE total = 0") == 0
 
 
-def test_a_select_that_writes_through_a_function_asks_for_confirmation(target_db: TargetDb, shop: Target) -> None:
+def test_it_select_that_writes_through_a_function_asks_for_confirmation(target_db: TargetDb, shop: Target) -> None:
     with pytest.raises(NeedsConfirmation, match="writes when it runs"):
         explain(shop, "SELECT nextval('invoice_no')", analyze=True)
 
 
-def test_a_locking_select_needs_confirmation_too(shop: Target) -> None:
+def test_it_locking_select_needs_confirmation_too(shop: Target) -> None:
     with pytest.raises(NeedsConfirmation, match="locks rows"):
         explain(shop, "SELECT * FROM orders WHERE id = 1 FOR UPDATE", analyze=True)
 
 
-def test_analyze_stops_at_the_statement_timeout(shop: Target, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_analyze_stops_at_the_statement_timeout(shop: Target, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("monitoring.explain.run.ANALYZE_TIMEOUT_MS", 200)
     with pytest.raises(ExplainError, match="stopped after 200 ms"):
         explain(shop, "SELECT pg_sleep(5)", analyze=True)
 
 
-def test_errors_from_the_server_come_back_readable(shop: Target) -> None:
+def test_it_errors_from_the_server_come_back_readable(shop: Target) -> None:
     with pytest.raises(ExplainError) as caught:
         explain(shop, "SELECT nope FROM orders")
     assert 'column "nope" does not exist' in caught.value.message
@@ -99,14 +99,14 @@ def test_errors_from_the_server_come_back_readable(shop: Target) -> None:
         explain(shop, "SELECT 1; SELECT 2")
 
 
-def test_normalized_text_gets_a_generic_plan_on_every_major(target_db: TargetDb, shop: Target) -> None:
+def test_it_normalized_text_gets_a_generic_plan_on_every_major(target_db: TargetDb, shop: Target) -> None:
     outcome = explain(shop, "SELECT * FROM orders WHERE id = $1", normalized=True)
     assert outcome.generic
     scan = outcome.plan.root
     assert "Index" in scan.node_type and scan.details[0] == ("Index Cond", "(id = $1)")
 
 
-def test_normalized_text_with_typed_literals_and_untyped_placeholders_is_planned(shop: Target) -> None:
+def test_it_normalized_text_with_typed_literals_and_untyped_placeholders_is_planned(shop: Target) -> None:
     # What pg_stat_statements keeps for `placed > date '2025-02-01' - interval '7 days'` and `SELECT 1 + 1`:
     outcome = explain(shop, "SELECT id, $1 FROM orders WHERE placed > date $2 - interval $3 AND total > $4 + $5",
                       normalized=True)
@@ -114,12 +114,12 @@ def test_normalized_text_with_typed_literals_and_untyped_placeholders_is_planned
     assert outcome.plan.root.node_type == "Seq Scan"
 
 
-def test_placeholders_are_found_even_without_the_flag_and_cannot_be_analyzed(shop: Target) -> None:
+def test_it_placeholders_are_found_even_without_the_flag_and_cannot_be_analyzed(shop: Target) -> None:
     assert explain(shop, "SELECT * FROM orders WHERE customer = $1").generic
     with pytest.raises(StatementError, match="needs real values"):
         explain(shop, "SELECT * FROM orders WHERE customer = $1", analyze=True)
 
 
-def test_the_normalized_flag_without_placeholders_still_plans(shop: Target) -> None:
+def test_it_normalized_flag_without_placeholders_still_plans(shop: Target) -> None:
     outcome = explain(shop, "SELECT count(*) FROM orders", normalized=True)
     assert outcome.generic and outcome.plan.root.node_type == "Aggregate"

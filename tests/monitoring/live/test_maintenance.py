@@ -42,7 +42,7 @@ def test_it_reads_wraparound_distance_per_database_and_table(target_db: TargetDb
     assert now.settings.max_workers == 3 and now.settings.autovacuum == "on"
 
 
-def test_the_maintenance_page_shows_the_vacuum_and_its_poller_redraws_when_it_moves(
+def test_it_maintenance_page_shows_the_vacuum_and_its_poller_redraws_when_it_moves(
     target_db: TargetDb, viewer: Any, client_for: Any,
 ) -> None:
     target = target_db.make_target()

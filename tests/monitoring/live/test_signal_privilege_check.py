@@ -33,7 +33,7 @@ def test_it_is_satisfied_once_the_role_holds_pg_signal_backend(target_db: Target
             admin.execute(f"DROP ROLE {role}")
 
 
-def test_a_superuser_gets_no_such_finding(target_db: TargetDb) -> None:
+def test_it_superuser_gets_no_such_finding(target_db: TargetDb) -> None:
     params = {"host": "127.0.0.1", "port": target_db.cluster.port, "dbname": target_db.dbname,
               "user": target_db.cluster.superuser, "password": target_db.cluster.password, "sslmode": "disable"}
     assert not any(f.name == "pg_signal_backend" for f in check_params(params).findings)
