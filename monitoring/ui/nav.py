@@ -18,12 +18,18 @@ class NavItem:
 
 
 TARGET_NAV: list[NavItem] = [
-    NavItem("overview", "Overview", live=True),
+    NavItem("overview", "Overview", live=True, uses_range=True),
+    NavItem("queries", "Queries", uses_range=True),
     NavItem("activity", "Activity", live=True),
-    NavItem("locks", "Locks", live=True),
+    NavItem("locks", "Locks", live=True, uses_range=True),
     NavItem("connections", "Connections", live=True, uses_range=True),
-    NavItem("maintenance", "Maintenance", live=True),
+    NavItem("maintenance", "Maintenance", live=True, uses_range=True),
+    NavItem("indexes", "Indexes", uses_range=True),
+    NavItem("tables", "Tables", uses_range=True),
+    NavItem("settings", "Settings", uses_range=True),
+    NavItem("replication", "Replication", uses_range=True),
     NavItem("explain", "EXPLAIN"),
+    NavItem("advisor", "Advisor"),
 ]
 
 

@@ -7,6 +7,12 @@ from django.views.decorators.http import require_GET
 
 import monitoring.charts.live  # noqa: F401  (registers the live charts)
 from monitoring import selectors
+from monitoring.charts import connections as _connections  # noqa: F401  (registers connections-history)
+from monitoring.charts import maintenance as _maintenance  # noqa: F401  (registers maintenance-ages)
+from monitoring.charts import overview as _overview  # noqa: F401  (registers the overview charts)
+from monitoring.charts import relations as _relations  # noqa: F401  (registers the index and table charts)
+from monitoring.charts import replication as _replication  # noqa: F401  (registers the replication charts)
+from monitoring.charts import statements as _statements  # noqa: F401  (registers the statement charts)
 from monitoring.charts.export import figure_csv
 from monitoring.charts.registry import ChartRequest
 from monitoring.charts.registry import get as get_chart

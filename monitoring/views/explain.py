@@ -1,13 +1,16 @@
 """EXPLAIN pasted SQL (operators): plan it, or run it with ANALYZE, always rolled back, always audited.
 
-Viewers see the page and what it does, without the form; forcing a POST gets 403. Statements from the
-query history get their own entry point later, reusing ``monitoring.explain.run.explain``.
+Viewers see the page and what it does, without the form; forcing a POST gets 403. A statement from the
+query history arrives as ``?statement=<seq>`` (the query page's EXPLAIN button): its text fills the
+form, marked normalized when it has ``$n`` placeholders (a generic plan), for the operator to run.
 """
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,6 +19,7 @@ from dbconsole.access import OPERATOR, role_required
 from monitoring import selectors
 from monitoring.explain.run import ExplainError, NeedsConfirmation, explain
 from monitoring.explain.statement import StatementError
+from monitoring.history.selectors import statements as history_statements
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
 from monitoring.views._live import is_htmx
@@ -41,8 +45,20 @@ class ExplainForm(forms.Form):
 def explain_page(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
     context = frame(request, obj, "explain")
-    context["form"] = ExplainForm()
+    initial = _from_history(obj.pk, request.GET.get("statement", ""))
+    context.update(form=ExplainForm(initial=initial), from_statement=initial.get("seq"))
     return render(request, TEMPLATE, context)
+
+
+def _from_history(target_id: int, seq: str) -> dict[str, object]:
+    """The form's prefill for ``?statement=<seq>``; 404 when the statement is not this target's."""
+    if not seq:
+        return {}
+    found = history_statements.statement(target_id, int(seq)) if seq.isdigit() else None
+    if found is None:
+        raise Http404("no such statement on this target")
+    text = history_statements.query_text(found.pk)
+    return {"sql": text, "normalized": bool(re.search(r"\$\d", text)), "seq": found.seq}
 
 
 @require_POST

@@ -1,9 +1,7 @@
-"""All targets at a glance: one row per target, sortable and filterable, with CSV.
-
-The health columns (worst check, last collection, collector errors) are fed by the collectors' status
-when it exists; ``FleetRow.status`` is the slot for it and the template shows "not collected yet" until
-then.
-"""
+"""All targets at a glance: one row per target with its health (the worst of its history checks), the
+last successful collection and the failing collectors with their reasons and hints — sortable,
+filterable, with CSV. History only (no target is contacted), in a fixed number of queries for any
+number of targets."""
 
 from __future__ import annotations
 
@@ -12,27 +10,22 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from monitoring import selectors
-from monitoring.models import Target
+from monitoring.health import LEVEL, RANK, Check, fleet_checks, worst
+from monitoring.history.selectors import fleet as fleet_selectors
+from monitoring.history.selectors.health import health_inputs
+from monitoring.models import CollectorStatus, Target
 from monitoring.ui.tables import Column, Table
-
-
-@dataclass(frozen=True)
-class FleetStatus:
-    """One target's collection health, summarised from its ``CollectorStatus`` rows (phase 2 fills it):
-    ``health`` is ok / warn / error, ``errors`` the collectors currently failing."""
-
-    health: str
-    last_collected: dt.datetime | None
-    errors: int
 
 
 @dataclass(frozen=True)
 class FleetRow:
     target: Target
-    status: FleetStatus | None = None
+    checks: list[Check]
+    statuses: list[CollectorStatus]
+    last_collected: dt.datetime | None
 
     @property
     def name(self) -> str:
@@ -42,6 +35,40 @@ class FleetRow:
     def tags(self) -> str:
         return ", ".join(self.target.tags)
 
+    @property
+    def health(self) -> str:
+        return worst(self.checks)
+
+    @property
+    def level(self) -> str:
+        return LEVEL[self.health]
+
+    @property
+    def health_rank(self) -> int:
+        return RANK[self.health]
+
+    @property
+    def problems(self) -> list[Check]:
+        """The checks at warning or worse, worst first (``fleet_checks`` sorts them)."""
+        return [c for c in self.checks if c.rank >= RANK["warning"]]
+
+    @property
+    def problem_line(self) -> str:
+        """``critical: Collectors, Sequence overflow`` — for the filter and the CSV."""
+        return f"{self.health}: " + ", ".join(c.title for c in self.problems) if self.problems else self.health
+
+    @property
+    def failing(self) -> list[CollectorStatus]:
+        return [s for s in self.statuses if not s.ok and s.status != "never"]
+
+    @property
+    def failing_statuses(self) -> list[str]:
+        return sorted({s.status for s in self.failing})
+
+    @property
+    def errors(self) -> int:
+        return len(self.failing)
+
 
 COLUMNS = [
     Column("name", "Name", search=True),
@@ -49,16 +76,28 @@ COLUMNS = [
     Column("version", "Version", numeric=True, get=lambda r: r.target.server_version_num),
     Column("tags", "Tags", search=True),
     Column("enabled", "Collection", choices=True, get=lambda r: "enabled" if r.target.enabled else "disabled"),
-    Column("health", "Health", get=lambda r: getattr(r.status, "health", None)),
-    Column("last_collected", "Last collection", numeric=True, get=lambda r: getattr(r.status, "last_collected", None)),
-    Column("errors", "Errors", numeric=True, get=lambda r: getattr(r.status, "errors", None)),
+    # Health sorts by severity (worst first); its words go to CSV with the problems.
+    Column("health", "Health", numeric=True, csv=False, get=lambda r: r.health_rank),
+    Column("problems", "Problems", search=True, sortable=False, get=lambda r: r.problem_line),
+    Column("last_collected", "Last collection", numeric=True),
+    Column("errors", "Errors", numeric=True),
 ]
 
 
 @require_GET
 def fleet(request: HttpRequest) -> HttpResponse:
-    rows = [FleetRow(target=t) for t in selectors.all_targets()]
+    rows = fleet_rows()
     table = Table(request, COLUMNS, rows, default_sort="name")
     if table.wants_csv:
         return table.csv_response("targets")
     return render(request, "monitoring/fleet.html", {"table": table, "total": len(rows)})
+
+
+def fleet_rows() -> list[FleetRow]:
+    """Two queries for the targets and their collector statuses, five for the health inputs."""
+    found = fleet_selectors.fleet()
+    statuses = {row.target.pk: row.statuses for row in found}
+    inputs = health_inputs(statuses, statuses=statuses)
+    at = timezone.now()
+    return [FleetRow(target=row.target, checks=fleet_checks(inputs[row.target.pk], at), statuses=row.statuses,
+                     last_collected=row.last_success_at) for row in found]

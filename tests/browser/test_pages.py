@@ -55,7 +55,7 @@ def _run_quietly(conn: psycopg.Connection[Any]) -> None:
         conn.execute("SELECT pg_sleep(300), count(*) FROM orders /* monthly revenue report */")
 
 
-def test_the_lock_tree_appears_within_one_refresh_and_an_operator_cancels_the_blocked_backend(
+def test_it_lock_tree_appears_within_one_refresh_and_an_operator_cancels_the_blocked_backend(
     page: Any, live_server: Any, pg18_db: TargetDb, operator: User,
 ) -> None:
     from playwright.sync_api import expect
@@ -106,7 +106,7 @@ def test_the_lock_tree_appears_within_one_refresh_and_an_operator_cancels_the_bl
     assert AuditEvent.objects.filter(action="backend.cancel", details__pid=blocked, details__ok=True).exists()
 
 
-def test_a_viewer_sees_no_cancel_button_and_gets_403_forcing_it(
+def test_it_viewer_sees_no_cancel_button_and_gets_403_forcing_it(
     page: Any, live_server: Any, pg18_db: TargetDb, viewer: User,
 ) -> None:
     from playwright.sync_api import expect
@@ -139,7 +139,7 @@ def test_a_viewer_sees_no_cancel_button_and_gets_403_forcing_it(
     assert not AuditEvent.objects.filter(action__startswith="backend.").exists()
 
 
-def test_every_page_renders_in_the_browser_and_the_range_drives_the_charts(
+def test_it_every_page_renders_in_the_browser_and_the_range_drives_the_charts(
     page: Any, live_server: Any, pg18_db: TargetDb, operator: User,
 ) -> None:
     from playwright.sync_api import expect

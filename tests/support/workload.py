@@ -47,7 +47,7 @@ def blocking_chain(db: TargetDb, waiters: int = 2, table: str = "chain_demo") ->
             thread = threading.Thread(target=_update_quietly, args=(conn, table), daemon=True)
             thread.start()
             threads.append(thread)
-            _wait_until_blocked(db, conn.info.backend_pid)
+            wait_until_blocked(db, conn.info.backend_pid)
         yield chain
     finally:
         holder.rollback()
@@ -63,7 +63,7 @@ def _update_quietly(conn: psycopg.Connection[Any], table: str) -> None:
         conn.execute(f"UPDATE {table} SET v = v + 1 WHERE id = 1")
 
 
-def _wait_until_blocked(db: TargetDb, pid: int, timeout: float = 10.0) -> None:
+def wait_until_blocked(db: TargetDb, pid: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     with db.connect() as conn:
         while time.monotonic() < deadline:

@@ -9,7 +9,8 @@ block counts in blocks (``block_size``, normally 8 kB).
 Modules: ``statements`` (queries page, query detail, advisor workload), ``database`` (database-level
 series), ``activity`` (connections), ``locks`` (incidents and replay), ``relations`` (tables, indexes,
 bloat, maintenance), ``configuration`` (settings), ``sequences``, ``replication``, ``events`` (chart
-annotations), ``fleet`` (collector status per target).
+annotations), ``fleet`` (collector status per target), ``health`` (what the health checks read, for any
+number of targets in one query), ``maintenance`` (vacuum/analyze recency per table over a range).
 """
 
 from __future__ import annotations

@@ -7,14 +7,13 @@
   and ``*_lag_seconds``, slots with ``retained_bytes``, archiver counts and times), the tables with the
   oldest ``relfrozenxid``/``relminmxid`` (ages in transactions), the sequences at or above
   ``SEQUENCE_WATCH`` percent used, the invalid indexes, the freeze settings (transactions) and the
-  collector statuses. Six queries whatever the number of targets (five when ``statuses`` — the
+  collector statuses. Two queries whatever the number of targets (one when ``statuses`` — the
   result of ``fleet.collector_statuses`` — is passed in).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,8 +23,7 @@ from django.db import connection
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, decoded
 from monitoring.history.selectors.fleet import collector_statuses
 from monitoring.history.sqlfiles import load
-from monitoring.models import CollectorStatus, Relation, SettingValue
-from monitoring.models.relations import INDEX_KINDS
+from monitoring.models import CollectorStatus
 
 SEQUENCE_WATCH = 75.0          # percent used from which a sequence is worth a line in the checks
 OLDEST_TABLES = 3              # tables listed per target for the wraparound check
@@ -64,58 +62,30 @@ def health_inputs(target_ids: Iterable[int],
     ids = sorted(set(target_ids))
     if not ids:
         return {}
-    parts: dict[int, dict[str, Any]] = {i: {"target_id": i} for i in ids}
+    out = {}
     with connection.cursor() as cur:
-        cur.execute(load("health/latest"), {"targets": ids})
+        cur.execute(load("health/latest"), {"targets": ids, "per_target": OLDEST_TABLES, "watch": SEQUENCE_WATCH})
         names = [c.name for c in cur.description]
-        for row in cur.fetchall():
-            values = decode_row(dict(zip(names, row, strict=True)), JSON_COLUMNS)
-            parts[values["target_id"]].update(_split(values))
-
-        cur.execute(load("health/oldest_tables"), {"targets": ids, "per_target": OLDEST_TABLES})
-        tables: dict[int, list[TableAge]] = defaultdict(list)
-        for target_id, at, schema, name, xid_age, mxid_age in cur.fetchall():
-            parts[target_id]["tables_at"] = at
-            if name is not None:
-                tables[target_id].append(TableAge(name=f"{schema}.{name}", xid_age=int(xid_age or 0),
-                                                  mxid_age=int(mxid_age or 0)))
-
-        cur.execute(load("health/sequences"), {"targets": ids, "threshold": SEQUENCE_WATCH})
-        sequences: dict[int, list[dict[str, Any]]] = defaultdict(list)
-        for target_id, at, item in cur.fetchall():
-            parts[target_id]["sequences_at"] = at
-            if item is not None:
-                sequences[target_id].append(decoded(item))
-
-    invalid: dict[int, list[str]] = defaultdict(list)
-    for target_id, schema, name in (Relation.objects
-                                    .filter(target_id__in=ids, kind__in=list(INDEX_KINDS), is_valid=False,
-                                            dropped_at__isnull=True)
-                                    .order_by("target_id", "schema", "name")
-                                    .values_list("target_id", "schema", "name")):
-        invalid[target_id].append(f"{schema}.{name}")
-
-    freeze: dict[int, dict[str, int]] = defaultdict(dict)
-    for target_id, name, setting in (SettingValue.objects.filter(target_id__in=ids, name__in=list(FREEZE_SETTINGS))
-                                     .values_list("target_id", "name", "setting")):
-        if setting.strip().isdigit():
-            freeze[target_id][name] = int(setting)
-
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     if statuses is None:
         statuses = collector_statuses(ids)
-    out = {}
-    for i in ids:
-        settings = freeze.get(i, {})
-        out[i] = HealthInputs(
-            **parts[i],
-            oldest_tables=tables.get(i, []),
-            sequences=sequences.get(i, []),
-            invalid_indexes=invalid.get(i, []),
-            freeze_max_age=settings.get("autovacuum_freeze_max_age", FREEZE_SETTINGS["autovacuum_freeze_max_age"]),
-            multixact_freeze_max_age=settings.get("autovacuum_multixact_freeze_max_age",
-                                                  FREEZE_SETTINGS["autovacuum_multixact_freeze_max_age"]),
-            settings_known=bool(settings),
-            statuses=statuses.get(i, []),
+    for values in rows:
+        target_id = values["target_id"]
+        freeze = {k: int(v) for k, v in (decoded(values["freeze_settings"]) or {}).items() if str(v).isdigit()}
+        out[target_id] = HealthInputs(
+            target_id=target_id,
+            **_samples(decode_row(values, JSON_COLUMNS)),
+            tables_at=values["tables_at"],
+            oldest_tables=[TableAge(name=t["name"], xid_age=int(t["xid_age"] or 0), mxid_age=int(t["mxid_age"] or 0))
+                           for t in decoded(values["oldest_tables"]) or []],
+            sequences_at=values["sequences_at"],
+            sequences=list(decoded(values["sequences"]) or []),
+            invalid_indexes=list(decoded(values["invalid_indexes"]) or []),
+            freeze_max_age=freeze.get("autovacuum_freeze_max_age", FREEZE_SETTINGS["autovacuum_freeze_max_age"]),
+            multixact_freeze_max_age=freeze.get("autovacuum_multixact_freeze_max_age",
+                                                FREEZE_SETTINGS["autovacuum_multixact_freeze_max_age"]),
+            settings_known=bool(freeze),
+            statuses=statuses.get(target_id, []),
         )
     return out
 
@@ -127,7 +97,7 @@ _REPLICATION = ("in_recovery", "replicas", "slots", "replay_delay_seconds", "arc
                 "last_archived_at", "last_failed_wal", "last_failed_at")
 
 
-def _split(values: dict[str, Any]) -> dict[str, Any]:
+def _samples(values: dict[str, Any]) -> dict[str, Any]:
     """The flat row of ``health/latest`` as the three samples it joins (None where none is stored)."""
     out: dict[str, Any] = {}
     for key, stamp, columns in (("database", "database_at", _DATABASE), ("activity", "activity_at", _ACTIVITY),

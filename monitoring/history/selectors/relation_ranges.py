@@ -2,19 +2,18 @@
 
 * ``index_usage(target_id, start, end)`` → ``dict[seq, IndexUsage]``: per index, the scans over the
   range (reset-aware: a counter that went down was reset and counts again from zero), the samples it is
-  counted between (``since`` is the sample just before the range when there is one) and the last
-  sample in the range that saw scans. An index sampled once only has ``samples == 1``: nothing is
-  known about its use yet. One query.
-* ``index_last_seen(target_id, seqs, end)`` → ``dict[seq, LastSeen]``: the last sample of the whole
-  history (up to ``end``) that saw each index scanned — what "last used" can say on PostgreSQL < 16,
-  where ``last_idx_scan`` does not exist. One query over daily, then hourly, then raw samples (a few
-  hundred samples whatever the length of the history); none for an empty ``seqs``.
+  counted between (``since`` is the sample just before the range when there is one), and the two
+  samples between which it was last seen scanning in the range. An index sampled once only has
+  ``samples == 1``: nothing is known about its use yet. One query, over a coarse cover of the range
+  (daily, then hourly, then raw samples, and the finer ones around restarts and statistics resets):
+  differences of a cumulative counter add up whatever samples they are taken between.
+* ``index_last_seen(target_id, seqs, end)`` → ``dict[seq, LastSeen]``: the same over the whole history
+  up to ``end``, for the given indexes — what "last used" can say on PostgreSQL < 16, where
+  ``last_idx_scan`` does not exist. One query; none for an empty ``seqs``.
 * ``table_size_series(target_id, seqs, start, end)`` → ``dict[seq, list[(at, bytes)]]``: the total
-  size (heap + TOAST + indexes, bytes) of each given table per sample. One query.
-
-Ranges up to 2 days read raw samples (every 5 minutes), up to 60 days hourly ones, beyond daily ones;
-rollup tiers are completed with the raw samples newer than their newest row, so the last hour is
-always there.
+  size (heap + TOAST + indexes, bytes) of each given table per sample, raw samples (every 5 minutes)
+  up to a day, hourly up to 14 days, daily beyond — each completed by the finer samples not rolled up
+  yet, so the latest size is always there. One query.
 """
 
 from __future__ import annotations
@@ -28,21 +27,7 @@ from django.db import connection
 from monitoring.history.selectors import resolution
 from monitoring.history.sqlfiles import load
 
-RAW_MAX = dt.timedelta(days=2)
-HOURLY_MAX = dt.timedelta(days=60)
-TIERS = {"raw": "monitoring_relation_raw", "hour": "monitoring_relation_hour", "day": "monitoring_relation_day"}
-
-
-def tier(start: dt.datetime, end: dt.datetime) -> str:
-    """``raw``, ``hour`` or ``day``: the resolution a range of relation samples is read at."""
-    res = resolution(start, end, raw_max=RAW_MAX)
-    if res == "day" and end - start <= HOURLY_MAX:
-        res = "hour"
-    return res
-
-
-def _sql(name: str, res: str) -> str:
-    return load(f"relations/{name}").format(tier=TIERS[res])
+CHART_RAW_MAX = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -51,7 +36,8 @@ class IndexUsage:
     since: dt.datetime                       # first sample counted from
     until: dt.datetime                       # last sample counted to
     samples: int
-    last_seen_scanning: dt.datetime | None   # last sample in the range that saw scans
+    last_seen_scanning: dt.datetime | None   # it was scanned between this sample …
+    last_seen_after: dt.datetime | None      # … and this earlier one
 
     @property
     def known(self) -> bool:
@@ -61,18 +47,17 @@ class IndexUsage:
 
 @dataclass(frozen=True)
 class LastSeen:
-    at: dt.datetime | None       # the last sample that saw scans; None: never seen scanning
+    at: dt.datetime | None       # the sample after the last scans seen; None: never seen scanning
+    after: dt.datetime | None    # the sample before them
     watched_since: dt.datetime   # the oldest sample we hold
 
 
 def index_usage(target_id: int, start: dt.datetime, end: dt.datetime) -> dict[int, IndexUsage]:
-    res = tier(start, end)
     with connection.cursor() as cur:
-        cur.execute(_sql("index_usage", res),
-                    {"t": target_id, "start": start, "end": end, "rollup": res != "raw"})
+        cur.execute(load("relations/index_usage"), {"t": target_id, "start": start, "end": end})
         return {seq: IndexUsage(scans=int(scans), since=since, until=until, samples=int(samples),
-                                last_seen_scanning=last_seen)
-                for seq, since, until, samples, scans, last_seen in cur.fetchall()}
+                                last_seen_scanning=seen, last_seen_after=after)
+                for seq, since, until, samples, scans, seen, after in cur.fetchall()}
 
 
 def index_last_seen(target_id: int, seqs: Sequence[int], end: dt.datetime) -> dict[int, LastSeen]:
@@ -80,7 +65,7 @@ def index_last_seen(target_id: int, seqs: Sequence[int], end: dt.datetime) -> di
         return {}
     with connection.cursor() as cur:
         cur.execute(load("relations/index_last_seen"), {"t": target_id, "seqs": list(seqs), "end": end})
-        return {seq: LastSeen(at=at, watched_since=since) for seq, at, since in cur.fetchall()}
+        return {seq: LastSeen(at=at, after=after, watched_since=since) for seq, at, after, since in cur.fetchall()}
 
 
 def table_size_series(target_id: int, seqs: Sequence[int], start: dt.datetime,
@@ -88,10 +73,12 @@ def table_size_series(target_id: int, seqs: Sequence[int], start: dt.datetime,
     out: dict[int, list[tuple[dt.datetime, int]]] = {seq: [] for seq in seqs}
     if not seqs:
         return out
-    res = tier(start, end)
+    res = resolution(start, end, raw_max=CHART_RAW_MAX)
     with connection.cursor() as cur:
-        cur.execute(_sql("table_sizes", res),
-                    {"t": target_id, "seqs": list(seqs), "start": start, "end": end, "rollup": res != "raw"})
+        cur.execute(load("relations/table_sizes"), {
+            "t": target_id, "seqs": list(seqs), "start": start, "end": end,
+            "use_day": res == "day", "use_hour": res in ("day", "hour"),
+        })
         for at, seq, total in cur.fetchall():
             out[seq].append((at, int(total)))
     return out

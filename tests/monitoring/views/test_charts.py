@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
 
 
-def test_markers_become_a_line_and_a_hoverable_tag_inside_the_window_only() -> None:
+def test_it_markers_become_a_line_and_a_hoverable_tag_inside_the_window_only() -> None:
     figure = time_series([Series("calls/s", [T0, T0 + dt.timedelta(minutes=5)], [1.0, 2.0])],
                          window=(T0, T0 + dt.timedelta(hours=1)))
     markers = [
@@ -44,7 +44,7 @@ def test_markers_become_a_line_and_a_hoverable_tag_inside_the_window_only() -> N
         Marker(T0, "eclipse")
 
 
-def test_bars_keep_the_limit_in_view() -> None:
+def test_it_bars_keep_the_limit_in_view() -> None:
     figure = bars(["all", "app"], [Series("active", [], [3, 2]), Series("idle", [], [1, 0])],
                   limit=Limit(197, "usable slots"))
     assert figure["layout"]["xaxis"]["range"] == [0, pytest.approx(206.85)]
@@ -52,14 +52,14 @@ def test_bars_keep_the_limit_in_view() -> None:
     assert figure["layout"]["annotations"][0]["text"] == "usable slots 197"
 
 
-def test_times_go_to_plotly_in_the_display_zone_without_an_offset(settings: object) -> None:
+def test_it_times_go_to_plotly_in_the_display_zone_without_an_offset(settings: object) -> None:
     settings.TIME_ZONE = "Europe/Berlin"  # type: ignore[attr-defined]
     text = figure_json({"data": [{"x": [T0]}]})
     assert json.loads(text)["data"][0]["x"] == ["2025-03-10 13:00:00.000"]
 
 
 
-def test_the_connections_chart_counts_live_sessions_by_state(
+def test_it_connections_chart_counts_live_sessions_by_state(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -77,7 +77,7 @@ def test_the_connections_chart_counts_live_sessions_by_state(
     assert figure["layout"]["shapes"][0]["x0"] == 200 - 3  # usable = max_connections - reserved
 
 
-def test_the_sessions_chart_follows_the_time_range_and_marks_the_server_start(
+def test_it_sessions_chart_follows_the_time_range_and_marks_the_server_start(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -95,7 +95,7 @@ def test_the_sessions_chart_follows_the_time_range_and_marks_the_server_start(
     assert rows[0] == ["series", "x", "y"] and len(rows) > 1
 
 
-def test_a_chart_of_an_unreachable_target_says_why_instead_of_failing_the_page(
+def test_it_chart_of_an_unreachable_target_says_why_instead_of_failing_the_page(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -107,12 +107,12 @@ def test_a_chart_of_an_unreachable_target_says_why_instead_of_failing_the_page(
     assert "wrong-password-here" not in response.content.decode()
 
 
-def test_an_unknown_chart_is_404(target_db: TargetDb, viewer: User, client_for: Callable[[User], Client]) -> None:
+def test_it_unknown_chart_is_404(target_db: TargetDb, viewer: User, client_for: Callable[[User], Client]) -> None:
     target = target_db.make_target()
     assert client_for(viewer).get(reverse("chart", args=[target.name, "nope"])).status_code == 404
 
 
-def test_chart_placeholders_load_lazily_with_the_current_range(
+def test_it_chart_placeholders_load_lazily_with_the_current_range(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()

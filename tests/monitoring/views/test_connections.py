@@ -54,7 +54,7 @@ def test_it_renders_the_breakdowns_and_exports_one_as_csv(
     assert len(rows) == 2
 
 
-def test_each_breakdown_sorts_on_its_own(
+def test_it_each_breakdown_sorts_on_its_own(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()

@@ -27,7 +27,7 @@ def shop(target_db: TargetDb) -> Target:
     return target_db.make_target()
 
 
-def test_a_viewer_sees_the_page_without_the_form_and_gets_403_posting(
+def test_it_viewer_sees_the_page_without_the_form_and_gets_403_posting(
     shop: Target, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     client = client_for(viewer)
@@ -37,7 +37,7 @@ def test_a_viewer_sees_the_page_without_the_form_and_gets_403_posting(
     assert not AuditEvent.objects.exists()
 
 
-def test_an_operator_gets_a_readable_plan_and_the_run_is_audited(
+def test_it_operator_gets_a_readable_plan_and_the_run_is_audited(
     shop: Target, operator: User, client_for: Callable[[User], Client],
 ) -> None:
     response = post(client_for(operator), reverse("explain-run", args=[shop.name]),
@@ -51,7 +51,7 @@ def test_an_operator_gets_a_readable_plan_and_the_run_is_audited(
     assert event.details["sql"] == "SELECT * FROM items WHERE sku = 'sku-7'" and event.details["ok"] is True
 
 
-def test_analyze_of_a_delete_asks_first_then_runs_rolled_back_and_is_audited(
+def test_it_analyze_of_a_delete_asks_first_then_runs_rolled_back_and_is_audited(
     target_db: TargetDb, shop: Target, operator: User, client_for: Callable[[User], Client],
 ) -> None:
     client = client_for(operator)
@@ -69,7 +69,7 @@ def test_analyze_of_a_delete_asks_first_then_runs_rolled_back_and_is_audited(
     assert row is not None and row[0] == 3000
 
 
-def test_bad_input_gets_a_clear_error_and_the_form_keeps_the_text(
+def test_it_bad_input_gets_a_clear_error_and_the_form_keeps_the_text(
     shop: Target, operator: User, client_for: Callable[[User], Client],
 ) -> None:
     response = post(client_for(operator), reverse("explain-run", args=[shop.name]),
@@ -80,7 +80,7 @@ def test_bad_input_gets_a_clear_error_and_the_form_keeps_the_text(
     assert "SELECT 1; DELETE FROM items</textarea>" in body
 
 
-def test_a_failed_explain_is_audited_with_the_reason(
+def test_it_failed_explain_is_audited_with_the_reason(
     shop: Target, operator: User, client_for: Callable[[User], Client],
 ) -> None:
     body = post(client_for(operator), reverse("explain-run", args=[shop.name]),

@@ -17,13 +17,14 @@ from tests.support.targets import MONITOR_PASSWORD, TargetDb
 pytestmark = pytest.mark.django_db
 
 
-def test_the_fleet_lists_every_target_once_with_room_for_collector_health(
+def test_it_fleet_lists_every_target_once_with_room_for_collector_health(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client], django_assert_max_num_queries: Any,
 ) -> None:
     first = target_db.make_target("orders-db", tags=["prod", "eu"])
     second = target_db.make_target("billing-db", enabled=False)
     client = client_for(viewer)
-    with django_assert_max_num_queries(4):  # session, user, groups, targets: none per row
+    # session, user, groups, targets, collector statuses, health inputs: none per row
+    with django_assert_max_num_queries(6):
         body = client.get(reverse("fleet")).content.decode()
     assert body.count('data-target="orders-db"') == 1 and body.count('data-target="billing-db"') == 1
     assert body.index('data-target="billing-db"') < body.index('data-target="orders-db"')  # sorted by name
@@ -37,7 +38,7 @@ def test_the_fleet_lists_every_target_once_with_room_for_collector_health(
     assert first.address in client.get(reverse("fleet"), {"csv": "1"}).content.decode()
 
 
-def test_nav_links_carry_the_time_range_along(
+def test_it_nav_links_carry_the_time_range_along(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -46,7 +47,7 @@ def test_nav_links_carry_the_time_range_along(
         assert f'href="{reverse(page, args=[target.name])}?range=7d"' in body
 
 
-def test_the_range_picker_shows_where_the_range_matters_and_marks_the_choice(
+def test_it_range_picker_shows_where_the_range_matters_and_marks_the_choice(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -59,7 +60,7 @@ def test_the_range_picker_shows_where_the_range_matters_and_marks_the_choice(
     assert "permalink" in connections
 
 
-def test_a_bad_range_in_a_link_is_named_and_the_default_shown(
+def test_it_bad_range_in_a_link_is_named_and_the_default_shown(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -71,7 +72,7 @@ def test_a_bad_range_in_a_link_is_named_and_the_default_shown(
     assert "Showing the last 24h" in body
 
 
-def test_the_switcher_opens_the_same_page_of_another_target_keeping_the_range(
+def test_it_switcher_opens_the_same_page_of_another_target_keeping_the_range(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target_db.make_target("one")

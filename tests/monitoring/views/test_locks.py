@@ -64,7 +64,7 @@ def test_it_offers_cancel_on_the_root_to_operators_only(
     assert waiter_cancel not in as_operator  # the shortcut is on the root: that is what unblocks the rest
 
 
-def test_its_poller_gets_204_until_the_chain_changes(
+def test_it_its_poller_gets_204_until_the_chain_changes(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = target_db.make_target()
@@ -84,7 +84,7 @@ def test_its_poller_gets_204_until_the_chain_changes(
         assert client.get(url, HTTP_X_DBCONSOLE_VERSION=again, **poll).status_code == 204
 
 
-def test_the_tree_partial_replays_a_stored_incident(target_db: TargetDb, viewer: User) -> None:
+def test_it_tree_partial_replays_a_stored_incident(target_db: TargetDb, viewer: User) -> None:
     target = target_db.make_target()
     with blocking_chain(target_db, waiters=2) as chain, connect(target) as conn:
         stored = read_locks(conn, target_db.major).trees[0].root.as_dict()  # what the collector keeps

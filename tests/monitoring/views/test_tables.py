@@ -49,7 +49,7 @@ def test_it_filters_by_text_case_insensitively_and_by_choice() -> None:
     assert _table("state=active").choice_options() == {"state": ["active", "idle"]}
 
 
-def test_its_header_links_flip_the_active_column_and_keep_other_parameters() -> None:
+def test_it_its_header_links_flip_the_active_column_and_keep_other_parameters() -> None:
     table = _table("sort=-ms&q=a&range=6h")
     headers = {h.column.key: h for h in table.headers}
     flip = parse_qs(headers["ms"].query)
@@ -59,7 +59,7 @@ def test_its_header_links_flip_the_active_column_and_keep_other_parameters() -> 
     assert parse_qs(headers["took"].query)["sort"] == ["-took"]  # a number starts biggest-first
 
 
-def test_prefixed_tables_keep_out_of_each_others_parameters() -> None:
+def test_it_prefixed_tables_keep_out_of_each_others_parameters() -> None:
     request = RequestFactory().get("/x/?a-sort=name&b-q=zzz&range=7d")
     first = Table(request, COLUMNS, ROWS, prefix="a", default_sort="-ms")
     second = Table(request, COLUMNS, ROWS, prefix="b", default_sort="-ms")

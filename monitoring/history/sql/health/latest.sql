@@ -1,6 +1,8 @@
 /* dbconsole */
--- The newest database, activity and replication sample of each target, for the health checks: one row
--- per target, NULLs where a collector has stored nothing yet.
+-- Everything the health checks read, one row per target (NULLs where a collector stored nothing yet):
+-- the newest database, activity and replication samples; from the newest relations sample the tables
+-- with the oldest relfrozenxid / relminmxid; from the newest sequences snapshot the sequences at or
+-- above %(watch)s percent used; the invalid indexes; the freeze settings.
 SELECT
     t.id AS target_id,
     d.captured_at AS database_at,
@@ -26,7 +28,53 @@ SELECT
     r.failed_count,
     r.last_archived_at,
     r.last_failed_wal,
-    r.last_failed_at
+    r.last_failed_at,
+    rel.captured_at AS tables_at,
+    (
+        SELECT jsonb_agg(
+            jsonb_build_object('name', c.schema || '.' || c.name, 'xid_age', o.xid_age, 'mxid_age', o.mxid_age)
+            ORDER BY o.xid_age DESC, o.mxid_age DESC
+        )
+        FROM (
+            (
+                SELECT u.seq, u.xid_age, u.mxid_age
+                FROM unnest(rel.t_seqs, rel.t_xid_age, rel.t_mxid_age) AS u(seq, xid_age, mxid_age)
+                ORDER BY u.xid_age DESC
+                LIMIT %(per_target)s
+            )
+            UNION
+            (
+                SELECT u.seq, u.xid_age, u.mxid_age
+                FROM unnest(rel.t_seqs, rel.t_xid_age, rel.t_mxid_age) AS u(seq, xid_age, mxid_age)
+                ORDER BY u.mxid_age DESC
+                LIMIT %(per_target)s
+            )
+        ) AS o
+        JOIN monitoring_relation AS c
+            ON c.target_id = t.id
+            AND c.seq = o.seq
+    ) AS oldest_tables,
+    s.captured_at AS sequences_at,
+    (
+        SELECT jsonb_agg(j.item ORDER BY (j.item ->> 'percent_used')::float8 DESC)
+        FROM jsonb_array_elements(s.sequences) AS j(item)
+        WHERE jsonb_typeof(j.item -> 'percent_used') = 'number'
+            AND (j.item ->> 'percent_used')::float8 >= %(watch)s
+    ) AS sequences,
+    (
+        SELECT jsonb_agg(i.schema || '.' || i.name ORDER BY i.schema, i.name)
+        FROM monitoring_relation AS i
+        WHERE i.target_id = t.id
+            AND i.kind IN ('i', 'I')
+            AND NOT i.is_valid
+            AND i.dropped_at IS NULL
+    ) AS invalid_indexes,
+    (
+        SELECT jsonb_object_agg(v.name, v.setting)
+        FROM monitoring_settingvalue AS v
+        WHERE v.target_id = t.id
+            AND v.name IN ('autovacuum_freeze_max_age', 'autovacuum_multixact_freeze_max_age')
+    ) AS freeze_settings
 FROM unnest(%(targets)s::int4[]) AS t(id)
 LEFT JOIN LATERAL (
     SELECT x.captured_at, x.xid_age, x.mxid_age, x.blks_hit, x.blks_read
@@ -51,4 +99,18 @@ LEFT JOIN LATERAL (
     ORDER BY x.captured_at DESC
     LIMIT 1
 ) AS r ON true
+LEFT JOIN LATERAL (
+    SELECT x.captured_at, x.t_seqs, x.t_xid_age, x.t_mxid_age
+    FROM monitoring_relation_raw AS x
+    WHERE x.target_id = t.id
+    ORDER BY x.captured_at DESC
+    LIMIT 1
+) AS rel ON true
+LEFT JOIN LATERAL (
+    SELECT x.captured_at, x.sequences
+    FROM monitoring_sequencesnapshot AS x
+    WHERE x.target_id = t.id
+    ORDER BY x.captured_at DESC
+    LIMIT 1
+) AS s ON true
 ORDER BY t.id

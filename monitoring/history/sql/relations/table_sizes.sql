@@ -1,37 +1,40 @@
 /* dbconsole */
--- Total size (heap + TOAST + indexes, bytes) of the given tables in each sample of a range: {tier}
--- rows, then the raw rows newer than the newest of them (not rolled up yet; only when {tier} is a
--- rollup). {tier} is a table name filled in from a fixed list. A table absent from a sample (not
--- created yet, or dropped) has no row for it, rather than a zero.
-WITH picked AS (
-    SELECT
-        p.captured_at,
-        p.t_seqs,
-        p.t_heap_bytes,
-        p.t_toast_bytes,
-        p.t_index_bytes
-    FROM {tier} AS p
-    WHERE p.target_id = %(t)s
-        AND p.captured_at >= %(start)s
-        AND p.captured_at <= %(end)s
+-- Total size (heap + TOAST + indexes, bytes) of the given tables in each sample of a range, at the
+-- coarsest resolution allowed (%(use_day)s, %(use_hour)s): the daily rows in the range, the hourly
+-- rows after the newest of those, the raw rows after the newest hourly one (the part not rolled up
+-- yet). A table absent from a sample (not created yet, or dropped) has no row there, not a zero.
+WITH day_rows AS (
+    SELECT d.captured_at, d.t_seqs, d.t_heap_bytes, d.t_toast_bytes, d.t_index_bytes
+    FROM monitoring_relation_day AS d
+    WHERE %(use_day)s
+        AND d.target_id = %(t)s
+        AND d.captured_at >= %(start)s
+        AND d.captured_at <= %(end)s
 ),
-tail AS (
-    SELECT
-        r.captured_at,
-        r.t_seqs,
-        r.t_heap_bytes,
-        r.t_toast_bytes,
-        r.t_index_bytes
+hour_rows AS (
+    SELECT h.captured_at, h.t_seqs, h.t_heap_bytes, h.t_toast_bytes, h.t_index_bytes
+    FROM monitoring_relation_hour AS h
+    WHERE %(use_hour)s
+        AND h.target_id = %(t)s
+        AND h.captured_at >= %(start)s
+        AND h.captured_at > coalesce((SELECT max(k.captured_at) FROM day_rows AS k), '-infinity')
+        AND h.captured_at <= %(end)s
+),
+raw_rows AS (
+    SELECT r.captured_at, r.t_seqs, r.t_heap_bytes, r.t_toast_bytes, r.t_index_bytes
     FROM monitoring_relation_raw AS r
-    WHERE %(rollup)s
-        AND r.target_id = %(t)s
-        AND r.captured_at > coalesce((SELECT max(k.captured_at) FROM picked AS k), %(start)s - interval '1 microsecond')
+    WHERE r.target_id = %(t)s
+        AND r.captured_at >= %(start)s
+        AND r.captured_at > coalesce((SELECT max(k.captured_at) FROM hour_rows AS k),
+                                     (SELECT max(k.captured_at) FROM day_rows AS k), '-infinity')
         AND r.captured_at <= %(end)s
 ),
 samples AS (
-    SELECT * FROM picked
+    SELECT * FROM day_rows
     UNION ALL
-    SELECT * FROM tail
+    SELECT * FROM hour_rows
+    UNION ALL
+    SELECT * FROM raw_rows
 )
 SELECT
     s.captured_at,

@@ -1,0 +1,67 @@
+"""Charts of tables and indexes from the history store: one index's scans, the largest tables' sizes.
+
+Both mark restarts and statistics resets (where counters started again from zero) and settings changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404
+
+from monitoring.charts.figures import Series, empty, time_series
+from monitoring.charts.markers import RESTART, SETTINGS_CHANGE, STATS_RESET, Marker, apply_markers
+from monitoring.charts.registry import ChartRequest, chart
+from monitoring.history.selectors import events as event_selectors
+from monitoring.history.selectors import relation_ranges
+from monitoring.history.selectors.relations import relation_series, tables
+from monitoring.models import Relation
+from monitoring.models import events as ev
+
+LARGEST_TABLES = 8
+# History event kinds → chart marker kinds. Lock incidents say nothing about sizes or scans.
+MARKED = {ev.RESTART: RESTART, ev.DATABASE_STATS_RESET: STATS_RESET, ev.STATEMENTS_RESET: STATS_RESET,
+          ev.SETTINGS_CHANGED: SETTINGS_CHANGE}
+
+
+def history_markers(target_id: int, window: tuple[dt.datetime, dt.datetime]) -> list[Marker]:
+    """Restarts, statistics resets and settings changes of a target in ``window`` (one query)."""
+    return [Marker(at=a.at, kind=MARKED[a.kind], label=a.message)
+            for a in event_selectors.events(target_id, *window) if a.kind in MARKED]
+
+
+@chart("index-scans", title="Index scans over time")
+def index_scans(req: ChartRequest) -> dict[str, Any]:
+    """Scans of one index (``?seq=``) per sample interval over the range."""
+    raw = req.request.GET.get("seq", "")
+    index = Relation.objects.filter(target=req.target, seq=int(raw), kind__in=["i", "I"]).first() \
+        if raw.isdigit() else None
+    if index is None:
+        raise Http404("no such index on this target")
+    window = (req.time_range.start, req.time_range.end)
+    points = relation_series(req.target.pk, index.seq, *window)
+    if not points:
+        return empty("not sampled twice in this range yet: scans are differences of two samples")
+    figure = time_series([Series(f"scans of {index.name}", [p.at for p in points], [p.scans for p in points],
+                                 kind="bar")], window=window, y_title="scans per sample interval")
+    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+
+
+@chart("largest-tables", title="Largest tables: total size over time")
+def largest_tables(req: ChartRequest) -> dict[str, Any]:
+    """Heap + TOAST + indexes of the largest tables (by their latest size), per sample."""
+    biggest = tables(req.target.pk)[:LARGEST_TABLES]
+    if not biggest:
+        return empty("no relations collection yet")
+    window = (req.time_range.start, req.time_range.end)
+    series = relation_ranges.table_size_series(req.target.pk, [t.relation.seq for t in biggest], *window)
+    lines = [Series(t.relation.qualified_name, [at for at, _ in series[t.relation.seq]],
+                    [size for _, size in series[t.relation.seq]],
+                    kind="markers" if len(series[t.relation.seq]) < 2 else "line")
+             for t in biggest]
+    if not any(s.x for s in lines):
+        return empty("no relations sample in this range")
+    figure = time_series(lines, window=window, y_title="bytes")
+    figure["layout"]["yaxis"]["tickformat"] = "~s"   # 1.2G, 350M: bytes at a glance
+    return apply_markers(figure, history_markers(req.target.pk, window), window=window)

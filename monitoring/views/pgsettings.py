@@ -1,0 +1,64 @@
+"""Settings: the current values (all, or only those not at their default), what is waiting for a
+restart, and every change seen in the range (what, when it was noticed, old → new)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from monitoring import selectors
+from monitoring.history.selectors.configuration import settings_changes, settings_current
+from monitoring.models import CollectorStatus
+from monitoring.templatetags.space_ui import readable_setting
+from monitoring.ui.frame import frame
+from monitoring.ui.tables import Column, Table
+
+TEMPLATE = "monitoring/settings.html"
+
+CURRENT_COLUMNS = [
+    Column("name", "Setting", search=True),
+    Column("setting", "Value", search=True, sortable=False),
+    Column("unit", "Unit", sortable=False),
+    Column("readable", "Readable", sortable=False, csv=False,
+           get=lambda s: readable_setting(s.setting, s.unit)),
+    Column("source", "Source", choices=True),
+    Column("category", "Category", choices=True),
+    Column("boot_val", "Default", sortable=False),
+    Column("pending_restart", "Pending restart", get=lambda s: "yes" if s.pending_restart else ""),
+]
+CHANGE_COLUMNS = [
+    Column("detected_at", "Noticed at", numeric=True),
+    Column("name", "Setting", search=True, choices=True),
+    Column("old_value", "Old value", sortable=False),
+    Column("new_value", "New value", sortable=False),
+    Column("unit", "Unit", sortable=False),
+    Column("source", "Source now", choices=True),
+]
+
+
+@require_GET
+def settings_page(request: HttpRequest, target: str) -> HttpResponse:
+    obj = selectors.target_by_name(target)
+    context = frame(request, obj, "settings")
+    time_range = context["time_range"]
+    non_default = request.GET.get("nondefault") == "1"
+    values = settings_current(obj.pk, non_default=non_default)
+    current = Table(request, CURRENT_COLUMNS, values, default_sort="name", prefix="settings")
+    changes = Table(request, CHANGE_COLUMNS, settings_changes(obj.pk, time_range.start, time_range.end),
+                    default_sort="-detected_at", prefix="changes")
+    for table, name in ((current, "settings"), (changes, "settings-changes")):
+        if table.wants_csv:
+            return table.csv_response(f"{obj.name}-{name}")
+    status = CollectorStatus.objects.filter(target=obj, collector="settings").first()
+    toggle = request.GET.copy()
+    toggle.pop("csv", None)
+    if non_default:
+        toggle.pop("nondefault", None)
+    else:
+        toggle["nondefault"] = "1"
+    context.update(
+        current=current, changes=changes, non_default=non_default, toggle_query=toggle.urlencode(),
+        pending=[s for s in values if s.pending_restart], status=status, shown=len(values),
+    )
+    return render(request, TEMPLATE, context)
