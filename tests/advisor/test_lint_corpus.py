@@ -14,6 +14,7 @@ from advisor.drafts import generate_draft
 from advisor.lint import Severity, lint_sql
 from tests.advisor.corpus.cases import CASES
 from tests.advisor.corpus.planted import plant, run_psql
+from tests.support.components import require
 from tests.support.targets import TargetDb
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -91,8 +92,7 @@ SQUAWK = shutil.which("squawk") or str(Path(__file__).parents[2] / ".venv/bin/sq
                          ids=[p.stem for p in BAD if header(p, "squawk")])
 def test_it_agrees_with_squawk(path: Path) -> None:
     """Cross-check: squawk (an independent linter) also objects to the same pattern."""
-    if not Path(SQUAWK).exists():
-        pytest.skip("squawk-cli not installed")
+    require("squawk", Path(SQUAWK).exists(), "pip install squawk-cli (a dev dependency of pyproject.toml)")
     out = subprocess.run([SQUAWK, "--reporter", "json", str(path)], capture_output=True, text=True,
                          check=False, timeout=60)
     rules = {v["rule_name"] for v in json.loads(out.stdout)}
