@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy dbconsole monitoring advisor bench tests
+	$(VENV)/bin/mypy pgsql dbconsole monitoring advisor bench tests
 
 pytest: $(STAMP) system-deps
 	$(VENV)/bin/pytest
