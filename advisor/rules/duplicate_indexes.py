@@ -21,7 +21,7 @@ from advisor.rules.base import Finding, Rule, RuleSkipped, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, size_class
 from advisor.rules.history import IndexInfo
-from advisor.rules.indexdefs import IndexShape, parse_index
+from pgsql.indexdefs import IndexShape, parse_index
 
 BIG_REDUNDANT_BYTES = 1024 ** 3
 

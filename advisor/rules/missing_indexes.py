@@ -20,7 +20,7 @@ from advisor.rules.base import Finding, Rule, RuleSkipped, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct
 from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
-from advisor.workload import WorkloadStatement
+from pgsql.workload import WorkloadStatement
 
 WARNING_SHARE = 0.05  # the statements it serves take at least this share of all statement time
 SKIPPED_SHOWN = 20

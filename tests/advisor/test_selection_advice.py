@@ -5,7 +5,7 @@ from __future__ import annotations
 import pglast
 
 from advisor.selection import IndexAdvice, TableWrites, recommend_indexes
-from advisor.workload import WorkloadStatement
+from pgsql.workload import WorkloadStatement
 from tests.advisor.whatif_support import guarded, run
 from tests.support.targets import TargetDb
 

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from advisor.whatif import HypoPG, IndexSpec, WhatIfEngine, hypopg_status
-from advisor.workload import WorkloadStatement, analyze_workload
+from pgsql.workload import WorkloadStatement, analyze_workload
 from tests.advisor.whatif_support import guarded, run, scalar
 from tests.support.targets import TargetDb
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.whatif import GenericPlanner, PlanError
-from advisor.workload import WorkloadStatement, analyze_workload
+from pgsql.workload import WorkloadStatement, analyze_workload
 from tests.advisor.whatif_support import guarded, plant_tpch, run, scalar
 from tests.support.targets import TargetDb
 

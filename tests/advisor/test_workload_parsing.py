@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.workload import ScanPattern, WorkloadStatement, analyze_workload
-from advisor.workload.plannable import drop_interval_precision
+from pgsql.workload import ScanPattern, WorkloadStatement, analyze_workload
+from pgsql.workload.plannable import drop_interval_precision
 from tests.advisor.whatif_support import guarded, plant_tpch, run
 from tests.support.targets import TargetDb
 

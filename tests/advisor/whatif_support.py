@@ -7,9 +7,9 @@ from typing import Any
 
 import psycopg
 
-from advisor.workload import WorkloadStatement
 from bench.tpch import load as tpch
 from monitoring.targets.connect import Guard, connect_params
+from pgsql.workload import WorkloadStatement
 from tests.support.targets import TargetDb
 
 
