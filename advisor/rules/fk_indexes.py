@@ -12,11 +12,12 @@ recommendation is made: that one says it also supports the foreign key.
 
 from __future__ import annotations
 
-from advisor.review.changes import fk_index
-from advisor.rules.base import Finding, Rule, register
+from advisor.rules.base import Rule, register
 from advisor.rules.catalog import ForeignKey
+from advisor.rules.changes import fk_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
+from advisor.rules.findings import Finding
 from pgsql.ident import choose_name, quote_ident_if_needed
 
 BIG_CHILD_ROWS = 10_000

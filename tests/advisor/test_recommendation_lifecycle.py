@@ -17,7 +17,7 @@ from advisor.models import Decision, Recommendation, Status
 from advisor.review.decisions import DecisionError, decide
 from advisor.review.lifecycle import apply_findings
 from advisor.review.run import run_advisor
-from advisor.rules.base import Finding
+from advisor.rules.findings import Finding
 from advisor.rules.options import AdvisorOptions
 from dbconsole.models import AuditEvent
 from monitoring.models import Target
