@@ -7,8 +7,8 @@ import pytest
 
 from advisor.whatif import HypoPG, IndexSpec, WhatIfEngine, hypopg_status
 from pgsql.workload import WorkloadStatement, analyze_workload
-from tests.advisor.whatif_support import guarded, run, scalar
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, run, scalar
 
 SCHEMA = [
     "CREATE TABLE accounts (id int, owner text, region text, balance numeric)",

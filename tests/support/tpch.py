@@ -1,4 +1,4 @@
-"""Helpers for the index advisor tests: guarded connections, workloads read back from pg_stat_statements."""
+"""TPC-H and other workloads on a test target, read back from pg_stat_statements; guarded connections."""
 
 from __future__ import annotations
 

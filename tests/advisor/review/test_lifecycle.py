@@ -1,7 +1,7 @@
 """The lifecycle an advisor run drives: upsert by key, resolve, reopen, stay dismissed, wake snoozed.
 
 These tests feed findings straight into ``apply_findings`` — they are about the lifecycle, not about
-any rule (the rules are tested against real targets in ``test_rules_*``).
+any rule (the rules are tested against real targets in ``tests/advisor/rules``).
 """
 
 from __future__ import annotations

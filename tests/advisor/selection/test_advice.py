@@ -6,8 +6,8 @@ import pglast
 
 from advisor.selection import IndexAdvice, TableWrites, recommend_indexes
 from pgsql.workload import WorkloadStatement
-from tests.advisor.whatif_support import guarded, run
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, run
 
 SCHEMA = [
     "CREATE TABLE customers (id int, email text, region text, created_at timestamptz)",
