@@ -38,7 +38,7 @@ _TAG = re.compile(r"TPC-H Q(\d+)")
 def workload(conn: Any) -> tuple[list[Any], int]:
     """The benchmark's statements as pg_stat_statements holds them (found by their leading comment),
     and how many other entries of the database were left out."""
-    from advisor.workload import WorkloadStatement
+    from pgsql.workload import WorkloadStatement
 
     rows = conn.execute((tpch.HERE / "sql" / "workload.sql").read_text()).fetchall()
     chosen: list[WorkloadStatement] = []

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from advisor.drafts.ident import check_identifier_length, choose_name, normalize_expression
 from advisor.drafts.reloptions import AUTOVACUUM_PARAMETERS, autovacuum_value
+from pgsql.ident import check_identifier_length, choose_name, normalize_expression
 
 FK_ACTIONS = ("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT")
 INDEX_METHODS = ("btree", "hash", "gist", "spgist", "gin", "brin")

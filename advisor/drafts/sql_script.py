@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from advisor.drafts.ident import quote_literal
 from advisor.drafts.plan import DraftOptions, Mode, Plan, Step
+from pgsql.ident import quote_literal
 
 RULE = "-- " + "=" * 96
 

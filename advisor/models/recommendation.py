@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from advisor.models.kinds import kind_title
 from monitoring.models import Target
 
 
@@ -98,8 +99,6 @@ class Recommendation(models.Model):
 
     @property
     def kind_title(self) -> str:
-        from advisor.rules import kind_title
-
         return kind_title(self.kind)
 
 

@@ -1,17 +1,16 @@
-"""Change specs: what a recommendation wants done, stored as JSON on it, turned into a draft change.
+"""Change specs made exact: a recommendation's specs (:mod:`advisor.rules.changes`) → draft changes.
 
-A rule writes specs (``{"type": "create_index", "schema": …, "table": …, …}``) from the history store.
-Turning them into :mod:`advisor.drafts` changes happens when someone asks for a draft, with the
-target's catalog at hand, because a draft must be exact *now*: the index name still free (``IF NOT
-EXISTS`` would silently keep a different index of the same name), the index's ``pg_get_indexdef`` for
-the rollback of a drop, the table's current storage parameters for the rollback of a ``SET``, the
-sequence, identity, indexes and foreign keys around a column moving to bigint.
+A rule writes specs from the history store. Turning them into :mod:`advisor.drafts` changes happens
+when someone asks for a draft, with the target's catalog at hand, because a draft must be exact *now*:
+the index name still free (``IF NOT EXISTS`` would silently keep a different index of the same name),
+the index's ``pg_get_indexdef`` for the rollback of a drop, the table's current storage parameters for
+the rollback of a ``SET``, the sequence, identity, indexes and foreign keys around a column moving to
+bigint.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from advisor.drafts import (
     AddForeignKeyIndex,
@@ -29,54 +28,11 @@ from advisor.drafts import (
 )
 from advisor.drafts.reloptions import AUTOVACUUM_PARAMETERS
 from advisor.rules.catalog import Catalog
-
-Spec = dict[str, Any]
+from advisor.rules.changes import Spec
 
 
 class StaleChange(ValueError):
     """The catalog no longer matches the recommendation (the index was dropped, the column changed)."""
-
-
-def create_index(schema: str, table: str, *, columns: tuple[str, ...] = (), expression: str | None = None,
-                 include: tuple[str, ...] = (), where: str | None = None, name: str | None = None) -> Spec:
-    return {"type": "create_index", "schema": schema, "table": table, "columns": list(columns),
-            "expression": expression, "include": list(include), "where": where, "name": name}
-
-
-def fk_index(schema: str, table: str, columns: tuple[str, ...], constraint: str) -> Spec:
-    return {"type": "fk_index", "schema": schema, "table": table, "columns": list(columns), "constraint": constraint}
-
-
-def drop_index(schema: str, table: str, name: str, reason: str, covered_by: str | None = None) -> Spec:
-    return {"type": "drop_index", "schema": schema, "table": table, "name": name, "reason": reason,
-            "covered_by": covered_by}
-
-
-def reindex(schema: str, table: str, name: str) -> Spec:
-    return {"type": "reindex", "schema": schema, "table": table, "name": name}
-
-
-def table_bloat(schema: str, table: str, bloat_bytes: int | None, table_bytes: int | None) -> Spec:
-    return {"type": "table_bloat", "schema": schema, "table": table, "bloat_bytes": bloat_bytes,
-            "table_bytes": table_bytes}
-
-
-def autovacuum(schema: str, table: str, settings: dict[str, Any]) -> Spec:
-    return {"type": "autovacuum", "schema": schema, "table": table, "settings": settings}
-
-
-def validate_constraint(schema: str, table: str, name: str) -> Spec:
-    return {"type": "validate_constraint", "schema": schema, "table": table, "name": name}
-
-
-def widen_sequence(schema: str, sequence: str) -> Spec:
-    return {"type": "widen_sequence", "schema": schema, "sequence": sequence}
-
-
-def bigint(sequence_schema: str, sequence: str, column_path: str) -> Spec:
-    """The column a sequence feeds (``schema.table.column`` as the history store shows it), to migrate to
-    bigint; the draft finds the column from the sequence's dependency and checks it is still that one."""
-    return {"type": "bigint", "sequence_schema": sequence_schema, "sequence": sequence, "column_path": column_path}
 
 
 def _create_index(spec: Spec, catalog: Catalog) -> Change:

@@ -27,7 +27,7 @@ from django.db import transaction
 from advisor.models import AdvisorRun, Decision, Recommendation, Severity, Status
 from advisor.models.recommendation import ADVISOR_ACTOR
 from advisor.review.fingerprint import fingerprint, material_changes, material_of
-from advisor.rules.base import Finding
+from advisor.rules.findings import Finding
 from monitoring.models import Target
 
 UPDATED_FIELDS = [

@@ -18,8 +18,9 @@ from django.utils import timezone
 from advisor.models import AdvisorRun, Recommendation
 from advisor.review.lifecycle import LifecycleResult, apply_findings
 from advisor.rules import load_all
-from advisor.rules.base import REGISTRY, Finding, Rule, RuleSkipped
+from advisor.rules.base import REGISTRY, Rule
 from advisor.rules.context import RuleContext
+from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.options import AdvisorOptions
 from dbconsole import audit
 from monitoring.models import Target

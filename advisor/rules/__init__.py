@@ -1,59 +1,34 @@
 """Advisor rules, one module per concern; ``load_all()`` imports them so ``base.REGISTRY`` is complete.
 
-Kinds a rule produces and their human names live here (``KIND_TITLES``), so pages and filters can
-name a kind without importing every rule.
+Rule modules are discovered, not listed: every module of this package defines and registers at least
+one rule, except the helper modules named in ``HELPER_MODULES`` (the base class, the context, the
+readers and formatting they share). A test holds both sides of that to account.
 """
 
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
-MODULES = (
-    "missing_indexes",
-    "fk_indexes",
-    "unused_indexes",
-    "duplicate_indexes",
-    "invalid_indexes",
-    "index_bloat",
-    "table_bloat",
-    "autovacuum_lag",
-    "wraparound",
-    "sequence_overflow",
-    "not_valid_constraints",
-    "config_memory",
-    "config_work_mem",
-    "config_checkpoints",
-    "config_storage",
-    "config_autovacuum",
-    "config_timeouts",
-)
+HELPER_MODULES = frozenset({
+    "base",          # the Rule base class and the registry
+    "bloat_common",  # thresholds shared by the two bloat rules
+    "catalog",       # structural facts read from the target
+    "changes",       # change specs a finding carries
+    "context",       # what a rule sees
+    "evidence",      # evidence builder and number formatting
+    "findings",      # what a rule returns
+    "history",       # the history store as the rules see it
+    "options",       # the advisor's options
+    "pgsettings",    # reading settings from the history store
+})
 
-KIND_TITLES: dict[str, str] = {
-    "missing_index": "Missing index",
-    "fk_without_index": "Foreign key without index",
-    "unused_index": "Unused index",
-    "duplicate_index": "Duplicate index",
-    "redundant_index": "Redundant index",
-    "invalid_index": "Invalid index",
-    "index_bloat": "Bloated index",
-    "table_bloat": "Bloated table",
-    "autovacuum_lag": "Dead tuples outrun autovacuum",
-    "wraparound": "Wraparound risk",
-    "sequence_overflow": "Sequence near overflow",
-    "not_valid_constraint": "Constraint not validated",
-    "config_memory": "Memory settings",
-    "config_work_mem": "work_mem and temp files",
-    "config_checkpoints": "Checkpoints",
-    "config_storage": "Planner settings for the storage",
-    "config_autovacuum": "Autovacuum capacity",
-    "config_timeouts": "Timeouts",
-}
+
+def rule_modules() -> tuple[str, ...]:
+    """The names of the modules that define rules, in name order."""
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name not in HELPER_MODULES))
 
 
 def load_all() -> None:
-    for module in MODULES:
-        importlib.import_module(f"advisor.rules.{module}")
-
-
-def kind_title(kind: str) -> str:
-    return KIND_TITLES.get(kind, kind.replace("_", " "))
+    for module in rule_modules():
+        importlib.import_module(f"{__name__}.{module}")

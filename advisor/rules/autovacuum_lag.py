@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.review.changes import autovacuum
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import autovacuum
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct, fmt_time
+from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import TableDeltas, TableInfo
 
 MIN_DEAD = 1_000

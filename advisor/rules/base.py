@@ -1,71 +1,20 @@
-"""The base class every rule derives from, and what a rule returns.
+"""The base class every rule derives from, and the registry of rules.
 
 A rule is one concern (missing indexes, unused indexes, table bloat, shared_buffers, …) in its own
 module. It reads what it needs through the ``RuleContext`` — the history store through
 ``ctx.history``, the target's catalog through ``ctx.catalog`` only for structural facts the history
-store does not keep — and returns ``Finding`` objects. The runner turns findings into recommendations
-(upserted by ``(target, kind, object_key)``) and resolves the recommendations of a rule that ran and
-no longer finds their object.
+store does not keep — and returns ``Finding`` objects (:mod:`advisor.rules.findings`). The runner
+turns findings into recommendations (upserted by ``(target, kind, object_key)``) and resolves the
+recommendations of a rule that ran and no longer finds their object.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from advisor.rules.context import RuleContext
-
-SEVERITIES = ("info", "warning", "critical")
-
-
-class RuleSkipped(Exception):
-    """The rule could not check its condition (no history yet, a missing privilege, no machine facts).
-
-    Its recommendations are left exactly as they were: a condition that was not checked did not
-    disappear. ``hint`` tells the user how to let the rule run.
-    """
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
-@dataclass
-class Finding:
-    """One thing a rule found, with everything a reviewer needs to decide on it.
-
-    * ``object_key`` — stable identity within the kind (e.g. ``public.orders_status_idx``); the
-      recommendation is upserted by it, so it must not contain anything that changes between runs.
-    * ``evidence`` — numbers, statements (``queryid``, ``query``, calls, cost before → after…), notes;
-      rendered on the detail page and exported as JSON.
-    * ``material`` — the part of the evidence a decision depends on. Its hash is the fingerprint that
-      keeps a dismissed recommendation dismissed until it changes. The severity is always added.
-    * ``changes`` — change specs (see ``advisor.review.changes``) a migration draft is built from;
-      empty for advice that is not a migration (configuration, wraparound).
-    """
-
-    kind: str
-    object_key: str
-    object_label: str
-    severity: str
-    title: str
-    summary: str = ""
-    evidence: dict[str, Any] = field(default_factory=dict)
-    material: dict[str, Any] = field(default_factory=dict)
-    benefit: str = ""
-    cost: str = ""
-    benefit_score: float | None = None
-    changes: list[dict[str, Any]] = field(default_factory=list)
-    verified: bool | None = None
-    table: str = ""
-
-    def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"unknown severity {self.severity!r}")
+from advisor.rules.context import RuleContext
+from advisor.rules.findings import Finding
 
 
 class Rule(ABC):
@@ -102,9 +51,3 @@ def register(cls: type[Rule]) -> type[Rule]:
     REGISTRY[cls.name] = cls
     return cls
 
-
-def kind_titles() -> Mapping[str, str]:
-    """Human names of every kind, for filters and headings."""
-    from advisor.rules import KIND_TITLES
-
-    return KIND_TITLES

@@ -9,18 +9,13 @@ are read here, over the run's one guarded read-only connection, from SQL kept in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from psycopg.rows import dict_row
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+from pgsql.sqlfiles import SqlDir
 
-
-@cache
-def load(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
+SQL_FILES = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -80,7 +75,7 @@ class Catalog:
 
     def _rows(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         with self.conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(load(name), params or {})
+            cur.execute(SQL_FILES.load(name), params or {})
             return list(cur.fetchall())
 
     def foreign_keys(self) -> list[ForeignKey]:

@@ -10,9 +10,10 @@ help only when many tables need vacuuming at once, and need CPUs (from the machi
 from __future__ import annotations
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count
+from advisor.rules.findings import Finding, RuleSkipped
 
 MIN_LAGGING = 2
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_duration, fmt_pct
+from advisor.rules.findings import Finding, RuleSkipped
 
 MIN_REQUESTED = 3
 MIN_SHARE = 0.2

@@ -11,9 +11,10 @@ maintenance_work_mem large enough for VACUUM and index builds of the biggest tab
 from __future__ import annotations
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct
+from advisor.rules.findings import Finding, RuleSkipped
 
 GB = 1024 ** 3
 

@@ -9,9 +9,10 @@ index scans and bitmap heap scans prefetch too little. The storage type comes fr
 from __future__ import annotations
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence
+from advisor.rules.findings import Finding, RuleSkipped
 
 SUGGESTED = {"ssd": ("1.1", "200"), "network": ("1.5", "100"), "hdd": ("4", "2")}
 

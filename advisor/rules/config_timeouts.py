@@ -8,9 +8,10 @@ time and the longest query seen over the window; from the settings: whether a ti
 from __future__ import annotations
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_duration, fmt_time
+from advisor.rules.findings import Finding, RuleSkipped
 
 IDLE_TX_SECONDS = 300
 LONG_QUERY_SECONDS = 3600

@@ -10,9 +10,10 @@ work_mem for them (or their role) is the safer fix, and the evidence lists them.
 from __future__ import annotations
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
+from advisor.rules.findings import Finding, RuleSkipped
 
 MB = 1024 * 1024
 MIN_FILES = 10

@@ -8,8 +8,8 @@ from functools import cached_property
 from typing import Any
 
 from advisor.models import MachineFacts
-from advisor.rules.base import Finding
 from advisor.rules.catalog import Catalog
+from advisor.rules.findings import Finding
 from advisor.rules.history import History
 from advisor.rules.options import AdvisorOptions
 from monitoring.models import Target

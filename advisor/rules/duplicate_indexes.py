@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from advisor.review.changes import drop_index
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import drop_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, size_class
+from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import IndexInfo
-from advisor.rules.indexdefs import IndexShape, parse_index
+from pgsql.indexdefs import IndexShape, parse_index
 
 BIG_REDUNDANT_BYTES = 1024 ** 3
 

@@ -12,13 +12,13 @@ recommendation is made: that one says it also supports the foreign key.
 
 from __future__ import annotations
 
-from advisor.drafts.ident import choose_name
-from advisor.review.changes import fk_index
-from advisor.rules.base import Finding, Rule, register
+from advisor.rules.base import Rule, register
 from advisor.rules.catalog import ForeignKey
+from advisor.rules.changes import fk_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
-from advisor.workload.catalog import quote_ident
+from advisor.rules.findings import Finding
+from pgsql.ident import choose_name, quote_ident_if_needed
 
 BIG_CHILD_ROWS = 10_000
 ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -64,8 +64,9 @@ class ForeignKeyIndexes(Rule):
         parent_writes = ctx.history.table_deltas(parent.seq) if parent is not None else None
         on_delete = ON_DELETE.get(fk.on_delete, fk.on_delete)
         name = choose_name(fk.table, list(fk.columns), "idx")
-        create = (f"CREATE INDEX {quote_ident(name)} ON {quote_ident(fk.schema)}.{quote_ident(fk.table)} "
-                  f"({', '.join(quote_ident(c) for c in fk.columns)})")
+        q = quote_ident_if_needed
+        create = (f"CREATE INDEX {q(name)} ON {q(fk.schema)}.{q(fk.table)} "
+                  f"({', '.join(q(c) for c in fk.columns)})")
         ev = Evidence()
         ev.fact("Foreign key", fk.name)
         ev.fact("Referencing table", fk.qualified_table)

@@ -20,7 +20,6 @@ from functools import cached_property
 from django.conf import settings as django_settings
 from django.db import connection
 
-from advisor.rules.catalog import load
 from monitoring.history.selectors import database as database_selectors
 from monitoring.history.selectors import events as event_selectors
 from monitoring.history.selectors import relations as relation_selectors
@@ -29,7 +28,9 @@ from monitoring.history.selectors.configuration import settings_current
 from monitoring.history.selectors.statements import StatementTotals
 from monitoring.models import Relation, SequenceSnapshot, SettingValue, Target
 from monitoring.models import events as ev
+from pgsql.sqlfiles import SqlDir
 
+SQL_FILES = SqlDir(__file__)
 TEXT_CHARS = 10_000_000  # statements' full normalized text, not a preview
 RESET_KINDS = {ev.RESTART: "server restart", ev.DATABASE_STATS_RESET: "statistics reset"}
 
@@ -170,7 +171,7 @@ class History:
         tables: dict[int, TableDeltas] = {}
         indexes: dict[int, tuple[int, dt.datetime]] = {}
         with connection.cursor() as cur:
-            cur.execute(load("relation_deltas"), {"t": self.target.pk, "start": self.start, "end": self.end})
+            cur.execute(SQL_FILES.load("relation_deltas"), {"t": self.target.pk, "start": self.start, "end": self.end})
             for kind, seq, since, until, *values in cur.fetchall():
                 if kind == "t":
                     ins, upd, dele, hot, av, vac, sscan, iscan = (int(v or 0) for v in values)
@@ -303,7 +304,7 @@ class History:
     @cached_property
     def _activity(self) -> ActivityPeaks | None:
         with connection.cursor() as cur:
-            cur.execute(load("activity_peaks"), {"t": self.target.pk, "start": self.start, "end": self.end})
+            cur.execute(SQL_FILES.load("activity_peaks"), {"t": self.target.pk, "start": self.start, "end": self.end})
             row = cur.fetchone()
         if row is None or not row[0]:
             return None

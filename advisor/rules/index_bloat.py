@@ -7,11 +7,12 @@ builds a fresh copy beside the old one and swaps them, blocking no reads or writ
 
 from __future__ import annotations
 
-from advisor.review.changes import reindex
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.bloat_common import severity, worth_it
+from advisor.rules.changes import reindex
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct, fmt_time, size_class
+from advisor.rules.findings import Finding, RuleSkipped
 
 
 @register

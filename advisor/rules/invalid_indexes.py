@@ -6,10 +6,11 @@ knows each index's validity (``Relation.is_valid``) from the relations collector
 
 from __future__ import annotations
 
-from advisor.review.changes import drop_index
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import drop_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_time
+from advisor.rules.findings import Finding, RuleSkipped
 
 
 @register

@@ -15,12 +15,13 @@ from typing import Any
 
 from pglast import ast, parse_sql
 
-from advisor.review.changes import create_index
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import create_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct
+from advisor.rules.findings import Finding, RuleSkipped
 from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
-from advisor.workload import WorkloadStatement
+from pgsql.workload import WorkloadStatement
 
 WARNING_SHARE = 0.05  # the statements it serves take at least this share of all statement time
 SKIPPED_SHOWN = 20

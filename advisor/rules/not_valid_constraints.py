@@ -9,10 +9,11 @@ constraint (constraint exclusion, NOT NULL proofs). Constraints are read from th
 
 from __future__ import annotations
 
-from advisor.review.changes import validate_constraint
-from advisor.rules.base import Finding, Rule, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import validate_constraint
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
+from advisor.rules.findings import Finding
 
 KINDS = {"c": "CHECK", "f": "FOREIGN KEY"}
 

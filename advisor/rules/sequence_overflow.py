@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from advisor.review.changes import bigint, widen_sequence
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import bigint, widen_sequence
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct, fmt_time
+from advisor.rules.findings import Finding, RuleSkipped
 
 WARNING = 0.75
 CRITICAL = 0.90

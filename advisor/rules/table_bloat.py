@@ -14,11 +14,12 @@ used.
 
 from __future__ import annotations
 
-from advisor.review.changes import table_bloat
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.bloat_common import severity, worth_it
+from advisor.rules.changes import table_bloat
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_pct, fmt_time, size_class
+from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import BloatInfo, TableInfo
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from advisor.review.changes import drop_index
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
+from advisor.rules.changes import drop_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_duration, fmt_time, size_class
+from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import IndexInfo
 
 FULL_OBSERVATION = dt.timedelta(days=7)

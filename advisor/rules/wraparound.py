@@ -11,9 +11,10 @@ Warning at 40 % of 2³¹, critical at 60 %. Ages come from the history store (da
 from __future__ import annotations
 
 from advisor.rules import pgsettings as pg
-from advisor.rules.base import Finding, Rule, RuleSkipped, register
+from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct
+from advisor.rules.findings import Finding, RuleSkipped
 
 LIMIT = 2 ** 31
 WARNING = 0.40

@@ -3,7 +3,7 @@
 Entry point :func:`recommend_indexes` (in :mod:`advisor.selection.api`)::
 
     from advisor.selection import TableWrites, recommend_indexes
-    from advisor.workload import WorkloadStatement
+    from pgsql.workload import WorkloadStatement
     from monitoring.targets.connect import connect
 
     statements = [WorkloadStatement(queryid=q, query=text, calls=calls_delta,
@@ -16,7 +16,7 @@ Entry point :func:`recommend_indexes` (in :mod:`advisor.selection.api`)::
     advice.choices          # IndexChoice: create_sql, size, write overhead, statements helped, why
     advice.skipped          # SkippedStatement: statements left out, with the reason
 
-The pieces: :mod:`advisor.workload` (parse and resolve statements), :mod:`advisor.whatif` (HypoPG
+The pieces: :mod:`pgsql.workload` (parse and resolve statements), :mod:`advisor.whatif` (HypoPG
 costs), and here ``candidates`` → ``search`` (Extend + lazy evaluation + repacking) → ``api``;
 ``heuristic`` when HypoPG is missing; ``writes`` for the write-overhead model; ``explain`` for the
 "why this column order" text.

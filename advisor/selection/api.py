@@ -15,8 +15,8 @@ from advisor.selection.writes import TableWrites, WriteModel
 from advisor.whatif.engine import WhatIfEngine
 from advisor.whatif.hypopg import HypoPG, hypopg_status
 from advisor.whatif.indexes import IndexSpec
-from advisor.workload.analyze import AnalyzedStatement, analyze_workload
-from advisor.workload.statements import SkippedStatement, WorkloadStatement
+from pgsql.workload.analyze import AnalyzedStatement, analyze_workload
+from pgsql.workload.statements import SkippedStatement, WorkloadStatement
 
 WEIGHTINGS = ("calls", "time")
 PLAN_MODES = ("typical", "generic")
@@ -68,7 +68,7 @@ def recommend_indexes(
     ``weighting``: ``"calls"`` or ``"time"`` (see :func:`statement_weights`).
 
     ``plan_mode``: ``"typical"`` (default) plans each statement generically except for two-sided
-    ranges and ``LIMIT $n``, which get typical values from pg_stats (:mod:`advisor.workload.typical`);
+    ranges and ``LIMIT $n``, which get typical values from pg_stats (:mod:`pgsql.workload.typical`);
     ``"generic"`` plans every placeholder generically, with the planner's fixed guesses.
 
     ``max_width`` caps the number of key columns; ``time_limit_s`` stops the search and returns the

@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from advisor.whatif.indexes import IndexSpec
-from advisor.workload.analyze import AnalyzedStatement
-from advisor.workload.catalog import Table, distinct_values
-from advisor.workload.patterns import ScanPattern, add_unique
+from pgsql.workload.analyze import AnalyzedStatement
+from pgsql.workload.catalog import Table, distinct_values
+from pgsql.workload.patterns import ScanPattern, add_unique
 
 # Below this size the planner reads the whole table anyway; indexes there only cost time to evaluate.
 MIN_TABLE_PAGES = 16

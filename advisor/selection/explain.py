@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from advisor.whatif.indexes import IndexSpec
-from advisor.workload.analyze import AnalyzedStatement
-from advisor.workload.patterns import ScanPattern
+from pgsql.workload.analyze import AnalyzedStatement
+from pgsql.workload.patterns import ScanPattern
 
 _ROLE_TEXT = {
     "equality": "compared with = (or IS NULL)",

@@ -18,8 +18,8 @@ from advisor.selection.explain import why_column_order
 from advisor.selection.results import IndexChoice, StatementEffect
 from advisor.selection.writes import WriteModel
 from advisor.whatif.indexes import IndexSpec
-from advisor.workload.analyze import AnalyzedStatement
-from advisor.workload.patterns import ScanPattern
+from pgsql.workload.analyze import AnalyzedStatement
+from pgsql.workload.patterns import ScanPattern
 
 _PAGE = 8192
 _TUPLE_OVERHEAD = 16  # IndexTupleData header (8) + line pointer (4), rounded to the 8-byte alignment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.workload.statements import SkippedStatement
+from pgsql.workload.statements import SkippedStatement
 
 
 @dataclass(frozen=True)

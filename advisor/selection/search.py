@@ -33,7 +33,7 @@ from advisor.selection.writes import WriteModel
 from advisor.whatif.engine import WhatIfEngine
 from advisor.whatif.indexes import IndexSpec
 from advisor.whatif.planner import PlanError
-from advisor.workload.analyze import AnalyzedStatement
+from pgsql.workload.analyze import AnalyzedStatement
 
 _PAGE = 8192
 _INF = float("inf")

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET
 
 from advisor import selectors
 from advisor.models import Recommendation
+from advisor.models.kinds import kind_title
 from advisor.review.decisions import allowed_actions
 from advisor.review.drafting import DRAFTABLE
-from advisor.rules import kind_title
 from advisor.views.evidence import evidence_context
 from advisor.views.forms import CommentForm, DecisionForm
 from dbconsole.access import REVIEWER, has_role

@@ -17,7 +17,7 @@ from typing import Any
 from advisor.whatif.hypopg import HypoPG
 from advisor.whatif.indexes import IndexSpec
 from advisor.whatif.planner import GenericPlanner, PlanError
-from advisor.workload.analyze import AnalyzedStatement
+from pgsql.workload.analyze import AnalyzedStatement
 
 _MAX_TYPE_RETRIES = 8
 

@@ -10,18 +10,12 @@ the caller may pool the connection.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from advisor.workload.catalog import quote_ident
+from pgsql.ident import quote_ident_if_needed
+from pgsql.sqlfiles import SqlDir
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-
-
-@cache
-def _sql(name: str) -> str:
-    return (SQL_DIR / name).read_text()
+SQL_FILES = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -36,10 +30,10 @@ class HypoPGStatus:
 
 def hypopg_status(conn: Any) -> HypoPGStatus:
     """Look HypoPG up in the connected database without creating anything."""
-    row = conn.execute(_sql("hypopg_schema.sql")).fetchone()
+    row = conn.execute(SQL_FILES.load("hypopg_schema")).fetchone()
     if row is not None:
         return HypoPGStatus(usable=True, schema=row[0], version=row[1])
-    available = conn.execute(_sql("hypopg_available.sql")).fetchone()
+    available = conn.execute(SQL_FILES.load("hypopg_available")).fetchone()
     if available is not None:
         return HypoPGStatus(usable=False, reason=(
             "HypoPG is installed on the server but not created in this database: "
@@ -56,7 +50,7 @@ class HypoPG:
         if not status.usable or status.schema is None:
             raise ValueError(f"HypoPG is not usable here: {status.reason}")
         self.conn = conn
-        self._schema = quote_ident(status.schema)
+        self._schema = quote_ident_if_needed(status.schema)
         self.calls = 0
 
     def create(self, definition: str) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.workload.catalog import Table, quote_ident
+from pgsql.ident import quote_ident_if_needed
+from pgsql.workload.catalog import Table
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class IndexSpec:
     def keys(self) -> tuple[str, ...]:
         """Key items as written in the definition (the expression in parentheses first)."""
         lead = (f"({self.expression})",) if self.expression else ()
-        return lead + tuple(quote_ident(c) for c in self.columns)
+        return lead + tuple(quote_ident_if_needed(c) for c in self.columns)
 
     @property
     def mentions(self) -> frozenset[str]:
@@ -45,10 +46,10 @@ class IndexSpec:
         if concurrently:
             parts.append("CONCURRENTLY")
         if name:
-            parts.append(quote_ident(name))
+            parts.append(quote_ident_if_needed(name))
         parts.append(f"ON {self.table.qualified} USING btree ({', '.join(self.keys)})")
         if self.include:
-            parts.append(f"INCLUDE ({', '.join(quote_ident(c) for c in self.include)})")
+            parts.append(f"INCLUDE ({', '.join(quote_ident_if_needed(c) for c in self.include)})")
         if self.where:
             parts.append(f"WHERE {self.where}")
         return " ".join(parts)

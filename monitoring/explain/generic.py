@@ -1,8 +1,8 @@
 """Generic plans for statements with ``$n`` placeholders (normalized pg_stat_statements text).
 
-The text is first made plannable by the advisor's rewriter (``advisor.workload``): ``date $1`` becomes
-``CAST($1 AS date)``, untyped placeholders get the type their context implies. We reuse it rather than
-keep a second one. Then:
+The text is first made plannable by the workload rewriter the advisor uses too (``pgsql.workload``):
+``date $1`` becomes ``CAST($1 AS date)``, untyped placeholders get the type their context implies. We
+reuse it rather than keep a second one. Then:
 
 * PostgreSQL 16+: ``EXPLAIN (GENERIC_PLAN, FORMAT JSON) <statement>``.
 * Before 16: ``PREPARE`` it (the server infers the parameter types) and ``EXPLAIN EXECUTE`` it with
@@ -21,9 +21,9 @@ from typing import Any
 import psycopg
 from psycopg import errors as pgerrors
 
-from advisor.workload import AnalyzedStatement, WorkloadStatement, analyze_workload
-from advisor.workload.plannable import drop_interval_precision
 from monitoring.explain.statement import Statement
+from pgsql.workload import AnalyzedStatement, WorkloadStatement, analyze_workload
+from pgsql.workload.plannable import drop_interval_precision
 
 GENERIC_PLAN_MAJOR = 16
 PREPARED_NAME = "dbconsole_explain"

@@ -2,7 +2,7 @@
 duplicate, redundant, invalid — assembled from the history store's selectors.
 
 Duplicate and redundant indexes are recognised the way the advisor's rule does it, with the same
-parser (``advisor.rules.indexdefs``): same method, keys (columns or expressions, operator classes,
+parser (``pgsql.indexdefs``): same method, keys (columns or expressions, operator classes,
 collations, directions), INCLUDE list and predicate; a btree is redundant when its keys are a strict
 prefix of another's. A primary key, a unique index or one backing a constraint is never marked as a
 drop candidate, whatever its flags: it enforces something.
@@ -14,9 +14,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from advisor.rules.indexdefs import IndexShape, parse_index
 from monitoring.history.selectors import relation_ranges
 from monitoring.history.selectors.relations import IndexRow, indexes
+from pgsql.indexdefs import IndexShape, parse_index
 
 
 @dataclass

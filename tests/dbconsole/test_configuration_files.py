@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from monitoring.collectors import load_all
 from monitoring.collectors.base import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_DIRS = ("dbconsole", "monitoring", "advisor")
+# The product's packages, as pyproject.toml ships them ("pgsql*" → pgsql): one list, read here.
+_SETUPTOOLS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+CODE_DIRS = tuple(pattern.rstrip("*") for pattern in _SETUPTOOLS["packages"]["find"]["include"])
 READ_PATTERN = re.compile(
     r"""(?:env_(?:str|bool|int|list|choice|secret)\(\s*|os\.environ(?:\.get)?\(\s*|os\.environ\[\s*)["']([A-Z][A-Z0-9_]+)["']"""
 )
@@ -93,7 +96,7 @@ def test_it_runs_commands_that_exist_in_the_code() -> None:
             raise AssertionError(f"{name}: unrecognised command {argv}")
     assert consumed == set(WORKER_QUEUES), "compose workers must consume every queue tasks are routed to"
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for folder in ("dbconsole", "monitoring", "advisor", "templates", "static"):
+    for folder in (*CODE_DIRS, "templates", "static"):
         assert f"COPY {folder} {folder}" in dockerfile
 
 

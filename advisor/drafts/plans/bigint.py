@@ -22,10 +22,10 @@ from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
 from advisor.drafts.changes import BigintMigration
-from advisor.drafts.ident import choose_name, qualified, quote_ident, quote_literal, regclass_literal
 from advisor.drafts.plan import DraftOptions, Plan, Step
 from advisor.drafts.plans.common import DQ, assert_index_valid_sql, drop_index_sql, invalid_index_help
 from advisor.drafts.plans.constraints import validate_step
+from pgsql.ident import choose_name, qualified, quote_ident, quote_literal, regclass_literal
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.drafts.changes import CreateIndex, IndexKey
-from advisor.drafts.ident import qualified, quote_ident, regclass_literal
+from pgsql.ident import qualified, quote_ident, regclass_literal
 
 # Dollar-quote tag for the DO blocks we write; chosen so it cannot clash with a body we generate.
 DQ = "$dbconsole$"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from advisor.drafts.changes import AddForeignKey, AddUniqueConstraint, CreateIndex, ValidateConstraint
-from advisor.drafts.ident import qualified, quote_ident
 from advisor.drafts.plan import Plan, Step
 from advisor.drafts.plans.common import (
     assert_index_valid_sql,
@@ -12,6 +11,7 @@ from advisor.drafts.plans.common import (
     invalid_index_help,
 )
 from advisor.drafts.plans.indexes import index_steps
+from pgsql.ident import qualified, quote_ident
 
 VALIDATE_NOTES = (
     "VALIDATE CONSTRAINT scans the table under SHARE UPDATE EXCLUSIVE: reads and writes continue.",

@@ -8,7 +8,6 @@ from pglast.parser import ParseError
 from pglast.stream import RawStream
 
 from advisor.drafts.changes import AddForeignKeyIndex, CreateIndex, DropIndex, ReindexIndex
-from advisor.drafts.ident import qualified, quote_literal
 from advisor.drafts.plan import DjangoIndexSpec, Plan, Step
 from advisor.drafts.plans.common import (
     assert_index_valid_sql,
@@ -16,6 +15,7 @@ from advisor.drafts.plans.common import (
     drop_index_sql,
     invalid_index_help,
 )
+from pgsql.ident import qualified, quote_literal
 
 BUILD_NOTES = (
     "CONCURRENTLY takes SHARE UPDATE EXCLUSIVE: reads and writes continue during the build; it scans",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from advisor.drafts.changes import ReduceTableBloat, SetAutovacuum, WidenSequence
-from advisor.drafts.ident import qualified, quote_literal
 from advisor.drafts.plan import Plan, Step
 from advisor.drafts.reloptions import autovacuum_value
+from pgsql.ident import qualified, quote_literal
 
 
 def _size(n: int | None) -> str:

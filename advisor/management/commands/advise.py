@@ -14,9 +14,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from advisor.models import Recommendation, Severity, Status
+from advisor.models.kinds import kind_title
 from advisor.models.recommendation import ACTIVE_STATUSES
 from advisor.review.run import RunOutcome, run_advisor
-from advisor.rules import kind_title
 from advisor.rules.options import MB, AdvisorOptions
 from monitoring.models import Target
 

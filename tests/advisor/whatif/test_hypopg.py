@@ -6,9 +6,9 @@ import psycopg
 import pytest
 
 from advisor.whatif import HypoPG, IndexSpec, WhatIfEngine, hypopg_status
-from advisor.workload import WorkloadStatement, analyze_workload
-from tests.advisor.whatif_support import guarded, run, scalar
+from pgsql.workload import WorkloadStatement, analyze_workload
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, run, scalar
 
 SCHEMA = [
     "CREATE TABLE accounts (id int, owner text, region text, balance numeric)",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.workload import ScanPattern, WorkloadStatement, analyze_workload
-from advisor.workload.plannable import drop_interval_precision
-from tests.advisor.whatif_support import guarded, plant_tpch, run
+from pgsql.workload import ScanPattern, WorkloadStatement, analyze_workload
+from pgsql.workload.plannable import drop_interval_precision
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, plant_tpch, run
 
 
 def test_it_reads_the_access_patterns_of_tpch_from_normalized_text(target_db: TargetDb) -> None:

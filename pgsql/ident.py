@@ -1,23 +1,31 @@
-"""Quoting identifiers and checking SQL fragments before they go into a draft.
+"""Quoting identifiers and checking SQL fragments: the one home of identifier quoting.
 
 Names come from the target's catalog (mixed case, spaces, quotes and all), so every identifier is
-quoted through psycopg's ``sql.Identifier`` — never by string formatting. Expressions and predicates
-(index expressions, partial-index predicates) are the only free SQL a change may carry; they are
-parsed with PostgreSQL's own parser and re-printed, so a fragment is one expression or nothing.
+quoted through psycopg's ``sql.Identifier`` — never by string formatting. Drafts quote every name
+(:func:`quote_ident`); text meant to be read (hypothetical index definitions, evidence) quotes only
+the names that need it (:func:`quote_ident_if_needed`), as PostgreSQL's own ``quote_ident()`` does.
+Expressions and predicates (index expressions, partial-index predicates) are the only free SQL a
+change may carry; they are parsed with PostgreSQL's own parser and re-printed, so a fragment is one
+expression or nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from pglast import parse_sql
+from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 from pglast.parser import ParseError
 from pglast.stream import RawStream
 from psycopg import sql
 
 # PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes.
 MAX_IDENTIFIER_BYTES = 63
+
+_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+_NEEDS_QUOTES = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
 
 
 def quote_ident(name: str) -> str:
@@ -27,6 +35,14 @@ def quote_ident(name: str) -> str:
     if "\x00" in name:
         raise ValueError("an identifier cannot contain NUL")
     return sql.Identifier(name).as_string(None)
+
+
+def quote_ident_if_needed(name: str) -> str:
+    """``name`` bare when PostgreSQL would read it back unchanged (``orders``), else :func:`quote_ident`
+    (``Orders`` → ``"Orders"``, ``select`` → ``"select"``) — what PostgreSQL's ``quote_ident()`` returns."""
+    if _PLAIN_IDENT.match(name) and name not in _NEEDS_QUOTES:
+        return name
+    return quote_ident(name)
 
 
 def quote_literal(value: str) -> str:

@@ -1,4 +1,4 @@
-"""Helpers for the index advisor tests: guarded connections, workloads read back from pg_stat_statements."""
+"""TPC-H and other workloads on a test target, read back from pg_stat_statements; guarded connections."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 import psycopg
 
-from advisor.workload import WorkloadStatement
 from bench.tpch import load as tpch
 from monitoring.targets.connect import Guard, connect_params
+from pgsql.workload import WorkloadStatement
 from tests.support.targets import TargetDb
 
 

@@ -17,7 +17,7 @@ from tests.advisor.corpus.planted import plant, run_psql
 from tests.support.components import require
 from tests.support.targets import TargetDb
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parents[1] / "corpus"
 BAD = sorted((CORPUS / "bad").glob("*.sql"))
 SAFE = sorted((CORPUS / "safe").glob("*.sql"))
 
@@ -85,7 +85,7 @@ def test_it_passes_every_generated_draft_and_its_rollback(pg15_db: TargetDb) -> 
         assert not report.reaches(Severity.WARNING)
 
 
-SQUAWK = shutil.which("squawk") or str(Path(__file__).parents[2] / ".venv/bin/squawk")
+SQUAWK = shutil.which("squawk") or str(Path(__file__).parents[3] / ".venv/bin/squawk")
 
 
 @pytest.mark.parametrize("path", [p for p in BAD if header(p, "squawk")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.drafts import CreateIndex, IndexKey, SetAutovacuum, generate_draft
-from advisor.drafts.ident import quote_ident
+from pgsql.ident import quote_ident
 
 
 def test_it_quotes_odd_identifiers() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from advisor.whatif import GenericPlanner, PlanError
-from advisor.workload import WorkloadStatement, analyze_workload
-from tests.advisor.whatif_support import guarded, plant_tpch, run, scalar
+from pgsql.workload import WorkloadStatement, analyze_workload
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, plant_tpch, run, scalar
 
 # Normalized texts as pg_stat_statements writes them, and as no server accepts them back.
 TRICKY = [

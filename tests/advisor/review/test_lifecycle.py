@@ -1,7 +1,7 @@
 """The lifecycle an advisor run drives: upsert by key, resolve, reopen, stay dismissed, wake snoozed.
 
 These tests feed findings straight into ``apply_findings`` — they are about the lifecycle, not about
-any rule (the rules are tested against real targets in ``test_rules_*``).
+any rule (the rules are tested against real targets in ``tests/advisor/rules``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from advisor.models import Decision, Recommendation, Status
 from advisor.review.decisions import DecisionError, decide
 from advisor.review.lifecycle import apply_findings
 from advisor.review.run import run_advisor
-from advisor.rules.base import Finding
+from advisor.rules.findings import Finding
 from advisor.rules.options import AdvisorOptions
 from dbconsole.models import AuditEvent
 from monitoring.models import Target

@@ -15,8 +15,8 @@ from pglast import ast
 from pglast.enums import A_Expr_Kind, BoolExprType, NullTestType, SetOperation, SubLinkType
 from pglast.stream import RawStream
 
-from advisor.workload.catalog import Catalog, Column
-from advisor.workload.names import (
+from pgsql.workload.catalog import Catalog, Column
+from pgsql.workload.names import (
     FromItem,
     Resolved,
     Scope,
@@ -26,9 +26,9 @@ from advisor.workload.names import (
     loose,
     output_names,
 )
-from advisor.workload.nodes import children, walk
-from advisor.workload.patterns import ArmSink, ExpressionPredicate, PredicateSink, ScanPattern
-from advisor.workload.typical import RangeBound
+from pgsql.workload.nodes import children, walk
+from pgsql.workload.patterns import ArmSink, ExpressionPredicate, PredicateSink, ScanPattern
+from pgsql.workload.typical import RangeBound
 
 __all__ = ["Extractor", "UnresolvedRelation"]
 

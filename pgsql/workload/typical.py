@@ -28,8 +28,8 @@ from typing import Any
 from pglast import ast
 from psycopg import sql
 
-from advisor.workload.catalog import Table, sql_file
-from advisor.workload.nodes import params, walk
+from pgsql.workload.catalog import SQL_FILES, Table
+from pgsql.workload.nodes import params, walk
 
 RANGE_WIDTH = 0.10
 TYPICAL_LIMIT = 100
@@ -83,7 +83,7 @@ class QuantileCache:
         key = (table.oid, column)
         if key not in self._values:
             cast_type = table.columns[column].cast_type
-            query = sql.SQL(sql_file("quantiles.sql")).format(cast_type=sql.SQL(cast_type))
+            query = sql.SQL(SQL_FILES.load("quantiles")).format(cast_type=sql.SQL(cast_type))
             try:
                 rows = self.conn.execute(query, {"schema": table.schema, "table": table.name, "column": column,
                                                  "quantiles": [_LOW, _HIGH]}).fetchall()

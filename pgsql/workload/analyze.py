@@ -9,13 +9,13 @@ from typing import Any
 import pglast
 from pglast import ast
 
-from advisor.workload.catalog import Catalog, Column, load_catalog
-from advisor.workload.nodes import params, walk
-from advisor.workload.patterns import StatementAccess
-from advisor.workload.plannable import Rewriter, drop_interval_precision
-from advisor.workload.scopes import Extractor, UnresolvedRelation
-from advisor.workload.statements import SkippedStatement, WorkloadStatement
-from advisor.workload.typical import QuantileCache, Substitution, typical_values
+from pgsql.workload.catalog import Catalog, Column, load_catalog
+from pgsql.workload.nodes import params, walk
+from pgsql.workload.patterns import StatementAccess
+from pgsql.workload.plannable import Rewriter, drop_interval_precision
+from pgsql.workload.scopes import Extractor, UnresolvedRelation
+from pgsql.workload.statements import SkippedStatement, WorkloadStatement
+from pgsql.workload.typical import QuantileCache, Substitution, typical_values
 
 _DML = {"InsertStmt": "INSERT", "UpdateStmt": "UPDATE", "DeleteStmt": "DELETE", "MergeStmt": "MERGE"}
 
@@ -36,8 +36,8 @@ class AnalyzedStatement:
 
     def plannable_sql(self, server_major: int, forced: dict[int, str] | None = None, *,
                       typical: bool = True) -> tuple[str, dict[int, int]]:
-        """The statement with the casts generic planning needs (see :mod:`advisor.workload.plannable`)
-        and, with ``typical``, typical values for ranges and limits (:mod:`advisor.workload.typical`).
+        """The statement with the casts generic planning needs (see :mod:`pgsql.workload.plannable`)
+        and, with ``typical``, typical values for ranges and limits (:mod:`pgsql.workload.typical`).
 
         Returns the text and, for each placeholder left in it, its number in the original statement.
         """
@@ -99,7 +99,7 @@ def analyze_workload(conn: Any, statements: Iterable[WorkloadStatement], *, typi
 
     ``conn`` is a guarded connection to the target database the statements ran in; statements whose
     ``dbname`` names another database are skipped. With ``typical``, typical values for range ends
-    and limits are read from pg_stats (:mod:`advisor.workload.typical`).
+    and limits are read from pg_stats (:mod:`pgsql.workload.typical`).
     """
     current_db = conn.execute("SELECT current_database()").fetchone()[0]
     parsed: list[tuple[WorkloadStatement, ast.Node]] = []

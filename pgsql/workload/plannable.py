@@ -29,9 +29,9 @@ from pglast.enums import A_Expr_Kind, CoercionForm
 from pglast.parser import scan
 from pglast.stream import RawStream
 
-from advisor.workload.catalog import Column
-from advisor.workload.nodes import params, slots, walk
-from advisor.workload.typical import TYPICAL_LIMIT, Substitution
+from pgsql.workload.catalog import Column
+from pgsql.workload.nodes import params, slots, walk
+from pgsql.workload.typical import TYPICAL_LIMIT, Substitution
 
 _ARITHMETIC = {"+", "-", "*", "/", "%", "^"}
 _NUMERIC_AGGREGATES = {"sum", "avg", "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop",
@@ -85,7 +85,7 @@ class Rewriter:
     """Adds the casts a normalized statement needs to be planned with unknown parameter values.
 
     ``column_types`` maps the text position of each resolved column reference to its column (from
-    :class:`advisor.workload.scopes.Extractor`); ``forced`` types placeholders the server reported it
+    :class:`pgsql.workload.scopes.Extractor`); ``forced`` types placeholders the server reported it
     could not type on an earlier attempt.
     """
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 BAD = ROOT / "tests/advisor/corpus/bad"
 SAFE = ROOT / "tests/advisor/corpus/safe"
 

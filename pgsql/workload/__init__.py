@@ -6,10 +6,10 @@ extract), :class:`Workload` / :class:`AnalyzedStatement` (the result) and :class
 
 from __future__ import annotations
 
-from advisor.workload.analyze import AnalyzedStatement, Workload, analyze_workload, parse_statement
-from advisor.workload.catalog import Catalog, Column, ExistingIndex, Table, quote_ident
-from advisor.workload.patterns import ExpressionPredicate, ScanPattern, StatementAccess
-from advisor.workload.statements import SkippedStatement, WorkloadStatement
+from pgsql.workload.analyze import AnalyzedStatement, Workload, analyze_workload, parse_statement
+from pgsql.workload.catalog import Catalog, Column, ExistingIndex, Table
+from pgsql.workload.patterns import ExpressionPredicate, ScanPattern, StatementAccess
+from pgsql.workload.statements import SkippedStatement, WorkloadStatement
 
 __all__ = [
     "AnalyzedStatement",
@@ -25,5 +25,4 @@ __all__ = [
     "WorkloadStatement",
     "analyze_workload",
     "parse_statement",
-    "quote_ident",
 ]

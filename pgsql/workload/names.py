@@ -15,7 +15,7 @@ from typing import Any
 from pglast import ast
 from pglast.enums import BoolExprType, SetOperation
 
-from advisor.workload.patterns import ScanPattern
+from pgsql.workload.patterns import ScanPattern
 
 
 class UnresolvedRelation(Exception):

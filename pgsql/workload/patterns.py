@@ -4,14 +4,14 @@ Every occurrence of a table in the statement (``lineitem l1``, ``lineitem l2`` â
 :class:`ScanPattern` holding the columns compared for equality, ranges, IN lists, LIKE, join keys,
 ORDER BY / GROUP BY keys, the columns of each OR arm, and every column referenced (for covering
 indexes). Names resolve like the server resolves them: aliases, CTEs, derived tables, correlated
-references to outer queries. The scopes and the walk live in :mod:`advisor.workload.scopes`.
+references to outer queries. The scopes and the walk live in :mod:`pgsql.workload.scopes`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from advisor.workload.catalog import Table
+from pgsql.workload.catalog import Table
 
 
 def add_unique(items: list[str], item: str) -> None:

@@ -7,32 +7,17 @@ through the session's ``search_path``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 from psycopg.rows import dict_row
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-_PLAIN_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+from pgsql.ident import quote_ident_if_needed
+from pgsql.sqlfiles import SqlDir
+
+SQL_FILES = SqlDir(__file__)
 SYSTEM_SCHEMAS = frozenset({"pg_catalog", "information_schema", "pg_toast"})
-_NEEDS_QUOTES = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS
-
-
-@cache
-def sql_file(name: str) -> str:
-    return (SQL_DIR / name).read_text()
-
-
-def quote_ident(name: str) -> str:
-    """Quote an identifier only when PostgreSQL needs it, as ``quote_ident()`` does."""
-    if _PLAIN_IDENT.match(name) and name not in _NEEDS_QUOTES:
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -88,7 +73,7 @@ class Table:
 
     @property
     def qualified(self) -> str:
-        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
+        return f"{quote_ident_if_needed(self.schema)}.{quote_ident_if_needed(self.name)}"
 
     @property
     def indexable(self) -> bool:
@@ -128,18 +113,18 @@ def load_catalog(conn: Any, names: Iterable[str]) -> Catalog:
     """Read the relations called ``names`` (in any schema), their columns and existing indexes."""
     wanted = sorted(set(names))
     with conn.cursor(row_factory=dict_row) as cur:
-        catalog = Catalog(cur.execute(sql_file("relations.sql"), {"names": wanted}).fetchall())
+        catalog = Catalog(cur.execute(SQL_FILES.load("relations"), {"names": wanted}).fetchall())
         oids = list(catalog.tables)
         if not oids:
             return catalog
-        for row in cur.execute(sql_file("columns.sql"), {"oids": oids}).fetchall():
+        for row in cur.execute(SQL_FILES.load("columns"), {"oids": oids}).fetchall():
             column = Column(name=row["name"], num=row["num"], cast_type=row["cast_type"],
                             display_type=row["display_type"], category=row["category"],
                             not_null=row["not_null"], n_distinct=row["n_distinct"],
                             avg_width=row["avg_width"], null_frac=row["null_frac"],
                             correlation=row["correlation"])
             catalog.tables[row["relid"]].columns[column.name] = column
-        for row in cur.execute(sql_file("indexes.sql"), {"oids": oids}).fetchall():
+        for row in cur.execute(SQL_FILES.load("indexes"), {"oids": oids}).fetchall():
             index = ExistingIndex(oid=row["oid"], table_oid=row["relid"], name=row["name"],
                                   method=row["method"], columns=tuple(row["columns"]),
                                   key_count=row["key_count"], is_unique=row["is_unique"],

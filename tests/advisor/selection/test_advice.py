@@ -5,9 +5,9 @@ from __future__ import annotations
 import pglast
 
 from advisor.selection import IndexAdvice, TableWrites, recommend_indexes
-from advisor.workload import WorkloadStatement
-from tests.advisor.whatif_support import guarded, run
+from pgsql.workload import WorkloadStatement
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, run
 
 SCHEMA = [
     "CREATE TABLE customers (id int, email text, region text, created_at timestamptz)",
