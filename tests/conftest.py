@@ -13,7 +13,9 @@ Fixtures a test can ask for:
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,19 @@ from dbconsole.embedded.pgcluster import PgCluster, free_port
 from dbconsole.embedded.redisserver import RedisServer
 from tests.support import components
 from tests.support.targets import TargetDb, fresh_database, start_target_cluster
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Give each checkout its own temporary root unless ``--basetemp`` says otherwise.
+
+    pytest's default root (``/tmp/pytest-of-<user>``) is shared by every checkout on the machine and
+    it deletes all but the newest three session folders when a session starts — so two suites run side
+    by side (two worktrees) would delete each other's PostgreSQL data directories mid-run.
+    """
+    if config.option.basetemp is None:
+        checkout = hashlib.blake2b(str(config.rootpath).encode(), digest_size=4).hexdigest()
+        config.option.basetemp = str(Path(tempfile.gettempdir()) / f"dbconsole-pytest-{checkout}")
 
 
 @pytest.fixture(scope="session")
