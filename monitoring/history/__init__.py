@@ -29,3 +29,9 @@ Modules: ``partitions`` (create ahead, drop expired), ``arrays`` (binary array e
 ``locks``, ``relations``, ``bloat``, ``snapshots``, ``configuration`` (other writers),
 ``rollups``/``rollups_statements``, ``status`` (collector status), ``selectors/`` (reads).
 """
+
+from __future__ import annotations
+
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)   # history/sql/<family>/<name>.sql — the store's own SQL, never sent to a target

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.db import connection
 
-from monitoring.collectors.activity import ActivitySnapshot, Backend
 from monitoring.models import QueryText
+from monitoring.pgstats.activity import ActivitySnapshot, Backend
 
 TOP = 20
 OTHER = "(other)"

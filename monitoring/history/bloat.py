@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from monitoring.collectors.bloat import BloatSnapshot
 from monitoring.history import arrays
 from monitoring.models import Relation
+from monitoring.pgstats.bloat import BloatSnapshot
 
 
 def store(target_id: int, snap: BloatSnapshot, captured_at: dt.datetime) -> int:

@@ -14,9 +14,9 @@ from typing import Any
 
 from django.db.models import Max
 
-from monitoring.collectors.relations import IndexStats, RelationsSnapshot, TableStats
 from monitoring.history import arrays
 from monitoring.models import Relation
+from monitoring.pgstats.relations import IndexStats, RelationsSnapshot, TableStats
 
 TABLE_INTS = (
     "heap_bytes", "toast_bytes", "index_bytes", "reltuples", "seq_scan", "seq_tup_read", "idx_scan",

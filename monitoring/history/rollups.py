@@ -18,8 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from monitoring.history import rollups_statements
-from monitoring.history.sqlfiles import load
+from monitoring.history import SQL, rollups_statements
 
 GRACE = dt.timedelta(minutes=2)
 LOOKBACK = dt.timedelta(days=2)
@@ -48,7 +47,7 @@ def downsample(now: dt.datetime | None = None) -> dict[str, int]:
     for source, dest, bucket in DOWNSAMPLES:
         until = _complete(now, bucket)
         with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(load("rollups/downsample").format(source=source, dest=dest, bucket=bucket),
+            cur.execute(SQL.load("rollups/downsample").format(source=source, dest=dest, bucket=bucket),
                         {"since": until - LOOKBACK, "until": until})
             written[dest] = cur.rowcount
     return written
@@ -57,7 +56,7 @@ def downsample(now: dt.datetime | None = None) -> dict[str, int]:
 def activity_hourly(now: dt.datetime | None = None) -> int:
     until = _complete(timezone.now() if now is None else now, "hour")
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(load("rollups/activity_hour"), {"since": until - LOOKBACK, "until": until})
+        cur.execute(SQL.load("rollups/activity_hour"), {"since": until - LOOKBACK, "until": until})
         return cur.rowcount
 
 

@@ -25,7 +25,7 @@ import datetime as dt
 
 from django.db import connection, transaction
 
-from monitoring.history.sqlfiles import load
+from monitoring.history import SQL
 
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
 
@@ -67,7 +67,7 @@ def rollup_target(target_id: int) -> int:
             hour = hour.astimezone(dt.UTC)
             _finalise_days(cur, target_id, before=_floor_day(hour))
             base = _base_hour(cur, target_id, hour)
-            cur.execute(load("statements/rollup_hour"), {
+            cur.execute(SQL.load("statements/rollup_hour"), {
                 "target": target_id, "hour": hour, "through": through, "nseq": max(nseq, base[1]),
                 "after": watermark or dt.datetime(1970, 1, 1, tzinfo=dt.UTC), "base_hour": base[0],
             })
@@ -102,7 +102,7 @@ def _finalise_days(cur: object, target_id: int, before: dt.datetime) -> None:
         {"t": target_id, "before": before},
     )
     for day, _through in cur.fetchall():  # type: ignore[attr-defined]
-        cur.execute(load("statements/rollup_day"), {"target": target_id, "day": day})  # type: ignore[attr-defined]
+        cur.execute(SQL.load("statements/rollup_day"), {"target": target_id, "day": day})  # type: ignore[attr-defined]
 
 
 def rollup_all() -> int:

@@ -14,6 +14,7 @@ from psycopg.types.json import Jsonb
 
 from monitoring.models import Event
 from monitoring.models import events as ev
+from monitoring.pgstats.database import DatabaseSnapshot
 
 DATABASE_COLUMNS = (
     "started_at", "stats_reset", "cluster_stats_reset", "size_bytes", "numbackends", "xid_age", "mxid_age",
@@ -51,7 +52,7 @@ def _previous(table: str, target_id: int, columns: str) -> tuple[Any, ...] | Non
         return cur.fetchone()
 
 
-def store_database(target_id: int, snap: Any, at: dt.datetime) -> int:
+def store_database(target_id: int, snap: DatabaseSnapshot, at: dt.datetime) -> int:
     values = snap.values
     before = _previous("monitoring_database_raw", target_id, "started_at, stats_reset")
     events = []

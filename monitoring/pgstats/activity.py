@@ -1,6 +1,7 @@
-"""Activity: every backend in ``pg_stat_activity`` — read live by the activity page, summarised by the
-activity collector into counts (by state, database, user, application, client), the longest query and
-transaction, idle-in-transaction sessions and wait events, against ``max_connections``."""
+"""Activity: every backend in ``pg_stat_activity`` — read live by the activity and connections pages,
+summarised by the activity collector into counts (by state, database, user, application, client), the
+longest query and transaction, idle-in-transaction sessions and wait events, against
+``max_connections``."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -85,32 +87,11 @@ class ActivitySnapshot:
 
 def read_activity(conn: psycopg.Connection[Any], major: int) -> ActivitySnapshot:
     """Two cheap catalog reads; no locks beyond what reading pg_stat_activity takes."""
-    limits = conn.execute(load_sql("activity", major, "limits")).fetchone()
+    limits = conn.execute(SQL.load("activity/limits", major)).fetchone()
     assert limits is not None
     cur = conn.cursor(row_factory=class_row(Backend))
-    backends = tuple(cur.execute(load_sql("activity", major)).fetchall())
+    backends = tuple(cur.execute(SQL.load("activity", major)).fetchall())
     return ActivitySnapshot(
         sampled_at=limits[0], max_connections=limits[1], reserved_connections=limits[2], backends=backends
     )
 
-
-# -- the collector: summarises a snapshot into one history row (the live page uses read_activity) ----
-
-
-@register
-class ActivityCollector(Collector[ActivitySnapshot]):
-    """Counts by state, database, user, application, client and wait event; the longest query and
-    transaction; idle-in-transaction age — against ``max_connections``."""
-
-    name = "activity"
-    default_interval = 10
-    queue = "collect_fast"
-    transient = frozenset()   # the next run is 10 s away: never retry
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> ActivitySnapshot:
-        return read_activity(conn, ctx.major)
-
-    def store(self, snapshot: ActivitySnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import activity
-
-        return activity.store(ctx.target.pk, snapshot, ctx.captured_at)

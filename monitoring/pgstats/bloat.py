@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from django.conf import settings
 from psycopg.rows import class_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 FREE_OF_CONFLICTS = """
 SELECT NOT EXISTS (
@@ -72,16 +72,18 @@ class BloatSnapshot:
     skipped: tuple[str, ...] = field(default_factory=tuple)
 
 
-def read_bloat(conn: psycopg.Connection[Any], major: int, top: int) -> BloatSnapshot:
+def read_bloat(conn: psycopg.Connection[Any], major: int, top: int, exact_timeout_ms: int) -> BloatSnapshot:
+    """Estimates for every relation; exact figures for the ``top`` largest, each measurement limited to
+    ``exact_timeout_ms``."""
     cur = conn.cursor(row_factory=class_row(Estimate))
-    estimates = [*cur.execute(load_sql("bloat", major, "tables")).fetchall(),
-                 *cur.execute(load_sql("bloat", major, "indexes")).fetchall()]
-    has_ext = conn.execute(load_sql("bloat", major, "extension")).fetchone() is not None
+    estimates = [*cur.execute(SQL.load("bloat/tables", major)).fetchall(),
+                 *cur.execute(SQL.load("bloat/indexes", major)).fetchall()]
+    has_ext = conn.execute(SQL.load("bloat/extension", major)).fetchone() is not None
     exact: list[Exact] = []
     skipped: list[str] = []
     if has_ext and top > 0:
         conn.execute("SET lock_timeout = '100ms'")
-        conn.execute(f"SET statement_timeout = '{int(settings.BLOAT_EXACT_TIMEOUT_MS)}ms'")
+        conn.execute(f"SET statement_timeout = '{int(exact_timeout_ms)}ms'")
         block = int(conn.execute("SELECT current_setting('block_size')").fetchone()[0])  # type: ignore[index]
         largest = sorted((e for e in estimates if e.size_bytes > 0), key=lambda e: -e.size_bytes)[:top]
         for est in largest:
@@ -115,34 +117,3 @@ def _exact(conn: psycopg.Connection[Any], est: Estimate, block: int) -> Exact | 
     except (psycopg.errors.QueryCanceled, psycopg.errors.LockNotAvailable, psycopg.errors.UndefinedTable,
             psycopg.errors.FeatureNotSupported, psycopg.errors.WrongObjectType, psycopg.errors.InternalError):
         return None
-
-
-@register
-class BloatCollector(Collector[BloatSnapshot]):
-    name = "bloat"
-    default_interval = 3600
-    queue = "collect_slow"
-    statement_timeout_ms = 30000   # the estimate joins pg_stats for every column of every table
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> BloatSnapshot:
-        return read_bloat(conn, ctx.major, settings.BLOAT_EXACT_TOP)
-
-    def store(self, snapshot: BloatSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import bloat
-
-        return bloat.store(ctx.target.pk, snapshot, ctx.captured_at)
-
-    def warnings(self, snapshot: BloatSnapshot) -> list[tuple[str, str]]:
-        found = []
-        blind = [e for e in snapshot.estimates if not e.has_stats and e.size_bytes > 0]
-        if blind:
-            found.append((f"no visible statistics for {len(blind)} relation(s), their bloat is not estimated",
-                          "ANALYZE them, and GRANT SELECT on them (or pg_read_all_data, PG 14+) to the "
-                          "monitoring role: pg_stats hides columns it may not read"))
-        if not snapshot.pgstattuple:
-            found.append(("pgstattuple is not installed: no exact bloat figures",
-                          "CREATE EXTENSION pgstattuple; (pg_monitor may use it)"))
-        if snapshot.skipped:
-            found.append((f"exact bloat skipped for {len(snapshot.skipped)} relation(s) (locked or timed out)",
-                          "they are measured again next hour"))
-        return found

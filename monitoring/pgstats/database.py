@@ -2,8 +2,8 @@
 sessions (14+), ``datfrozenxid``/``datminmxid`` age; cluster-wide checkpointer/bgwriter
 (``pg_stat_checkpointer`` from 17), WAL (``pg_stat_wal``, 14+) and ``pg_stat_io`` (16+) per backend type.
 
-Values are stored as cumulative counters, as the server shows them; rates and reset handling are the
-selectors' job (``selectors/database.py``). A server restart seen here is recorded as an event.
+Values are the cumulative counters as the server shows them (one ``column → value`` map matching
+``monitoring_database_raw``); rates and reset handling belong to the history selectors.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import NoSqlForVersion, load_sql
+from pgsql.sqlfiles import NoSqlForVersion, SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -30,26 +31,11 @@ class DatabaseSnapshot:
 
 def read_database(conn: psycopg.Connection[Any], major: int) -> DatabaseSnapshot:
     cur = conn.cursor(row_factory=dict_row)
-    values: dict[str, Any] = dict(cur.execute(load_sql("database", major, "main")).fetchone() or {})
-    values.update(cur.execute(load_sql("database", major, "cluster")).fetchone() or {})
+    values: dict[str, Any] = dict(cur.execute(SQL.load("database/main", major)).fetchone() or {})
+    values.update(cur.execute(SQL.load("database/cluster", major)).fetchone() or {})
     try:
-        io = cur.execute(load_sql("database", major, "io")).fetchone()
+        io = cur.execute(SQL.load("database/io", major)).fetchone()
     except NoSqlForVersion:
         io = None
     values["io"] = io["io"] if io else None
     return DatabaseSnapshot(values=values)
-
-
-@register
-class DatabaseCollector(Collector[DatabaseSnapshot]):
-    name = "database"
-    default_interval = 300
-    queue = "collect"
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> DatabaseSnapshot:
-        return read_database(conn, ctx.major)
-
-    def store(self, snapshot: DatabaseSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import snapshots
-
-        return snapshots.store_database(ctx.target.pk, snapshot, ctx.captured_at)

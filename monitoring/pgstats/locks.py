@@ -14,8 +14,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass
@@ -97,7 +98,7 @@ class LockSnapshot:
 
 
 def read_locks(conn: psycopg.Connection[Any], major: int) -> LockSnapshot:
-    rows = conn.cursor(row_factory=dict_row).execute(load_sql("locks", major)).fetchall()
+    rows = conn.cursor(row_factory=dict_row).execute(SQL.load("locks", major)).fetchall()
     sampled_at = rows[0]["sampled_at"] if rows else None
     return LockSnapshot(sampled_at=sampled_at, trees=tuple(build_trees(rows)))
 
@@ -174,24 +175,3 @@ def _set_depths(node: LockNode, depth: int) -> None:
     node.children.sort(key=lambda n: -(n.wait_seconds or 0.0))
     for child in node.children:
         _set_depths(child, depth + 1)
-
-
-# -- the collector: every tree becomes (or extends) a lock incident in the history store -------------
-
-
-@register
-class LocksCollector(Collector[LockSnapshot]):
-    """Waiting backends only, through ``pg_blocking_pids()``; trees stored as replayable incidents."""
-
-    name = "locks"
-    default_interval = 10
-    queue = "collect_fast"
-    transient = frozenset()   # the next run is 10 s away: never retry
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> LockSnapshot:
-        return read_locks(conn, ctx.major)
-
-    def store(self, snapshot: LockSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import locks
-
-        return locks.store(ctx.target.pk, snapshot, ctx.captured_at)

@@ -1,5 +1,5 @@
-"""Settings: a ``pg_settings`` snapshot; the store keeps current values and records every change
-(what, when it was noticed, old → new) — the settings page's history and the charts' annotations."""
+"""Settings: a ``pg_settings`` snapshot, one frozen row per setting (the history store turns
+successive snapshots into changes)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,4 @@ class Setting:
 
 def read_settings(conn: psycopg.Connection[Any], major: int) -> tuple[Setting, ...]:
     cur = conn.cursor(row_factory=class_row(Setting))
-    return tuple(cur.execute(load_sql("settings", major)).fetchall())
-
-
-@register
-class SettingsCollector(Collector[tuple[Setting, ...]]):
-    name = "settings"
-    default_interval = 3600
-    queue = "collect"
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> tuple[Setting, ...]:
-        return read_settings(conn, ctx.major)
-
-    def store(self, snapshot: tuple[Setting, ...], ctx: CollectContext) -> int:
-        from monitoring.history import configuration
-
-        return configuration.store_settings(ctx.target.pk, snapshot, ctx.captured_at)
+    return tuple(cur.execute(SQL.load("settings", major)).fetchall())

@@ -4,7 +4,7 @@ tuples read/fetched, ``last_idx_scan`` (PG 16+), validity, definition, unique/pr
 
 Partitions roll up to their top-level parent (sums of sizes and counters, latest of the times, oldest
 xid age). Everything comes from catalogs and statistics views; no relation is opened, so DDL never
-waits for this collector and this collector never waits for DDL.
+waits for this reader and this reader never waits for DDL.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -82,25 +84,8 @@ class RelationsSnapshot:
 
 
 def read_relations(conn: psycopg.Connection[Any], major: int) -> RelationsSnapshot:
-    from monitoring.collectors.sqlfiles import load_sql
-
     tables = conn.cursor(row_factory=class_row(TableStats)).execute(
-        load_sql("relations", major, "tables")).fetchall()
+        SQL.load("relations/tables", major)).fetchall()
     indexes = conn.cursor(row_factory=class_row(IndexStats)).execute(
-        load_sql("relations", major, "indexes")).fetchall()
+        SQL.load("relations/indexes", major)).fetchall()
     return RelationsSnapshot(tables=tuple(tables), indexes=tuple(indexes))
-
-
-@register
-class RelationsCollector(Collector[RelationsSnapshot]):
-    name = "relations"
-    default_interval = 300
-    queue = "collect"
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> RelationsSnapshot:
-        return read_relations(conn, ctx.major)
-
-    def store(self, snapshot: RelationsSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import relations
-
-        return relations.store(ctx.target.pk, snapshot, ctx.captured_at)

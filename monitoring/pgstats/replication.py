@@ -10,8 +10,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -20,20 +21,5 @@ class ReplicationSnapshot:
 
 
 def read_replication(conn: psycopg.Connection[Any], major: int) -> ReplicationSnapshot:
-    row = conn.cursor(row_factory=dict_row).execute(load_sql("replication", major)).fetchone()
+    row = conn.cursor(row_factory=dict_row).execute(SQL.load("replication", major)).fetchone()
     return ReplicationSnapshot(values=dict(row or {}))
-
-
-@register
-class ReplicationCollector(Collector[ReplicationSnapshot]):
-    name = "replication"
-    default_interval = 60
-    queue = "collect"
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> ReplicationSnapshot:
-        return read_replication(conn, ctx.major)
-
-    def store(self, snapshot: ReplicationSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import snapshots
-
-        return snapshots.store_replication(ctx.target.pk, snapshot.values, ctx.captured_at)

@@ -9,8 +9,9 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 TYPE_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 
@@ -58,29 +59,4 @@ class SequenceUse:
 
 def read_sequences(conn: psycopg.Connection[Any], major: int) -> tuple[SequenceUse, ...]:
     cur = conn.cursor(row_factory=class_row(SequenceUse))
-    return tuple(cur.execute(load_sql("sequences", major)).fetchall())
-
-
-@register
-class SequencesCollector(Collector[tuple[SequenceUse, ...]]):
-    name = "sequences"
-    default_interval = 86400
-    queue = "collect"
-
-    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> tuple[SequenceUse, ...]:
-        return read_sequences(conn, ctx.major)
-
-    def store(self, snapshot: tuple[SequenceUse, ...], ctx: CollectContext) -> int:
-        from monitoring.models import SequenceSnapshot
-
-        SequenceSnapshot.objects.create(target_id=ctx.target.pk, captured_at=ctx.captured_at,
-                                        sequences=[s.as_dict() for s in snapshot])
-        return len(snapshot)
-
-    def warnings(self, snapshot: tuple[SequenceUse, ...]) -> list[tuple[str, str]]:
-        hidden = [s for s in snapshot if not s.readable]
-        if hidden:
-            return [(f"{len(hidden)} sequence(s) not readable by the monitoring role",
-                     "GRANT SELECT ON ALL SEQUENCES IN SCHEMA <schema> TO <role>; or GRANT pg_read_all_data "
-                     "TO <role> (PostgreSQL 14+)")]
-        return []
+    return tuple(cur.execute(SQL.load("sequences", major)).fetchall())

@@ -7,11 +7,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.collectors.activity import read_activity
 from monitoring.collectors.runner import run
 from monitoring.history import activity as activity_store
 from monitoring.history import partitions, rollups
 from monitoring.history.selectors import activity, configuration, events, fleet, relations, sequences
+from monitoring.pgstats.activity import read_activity
 from monitoring.targets.connect import connect
 from tests.support.targets import MONITOR_ROLE, TargetDb
 from tests.support.workload import blocking_chain
