@@ -22,12 +22,18 @@ watermark into a new day, so readers always find them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
 from monitoring.history import SQL
+from monitoring.history.partitions import DAILY, HOURLY, MONTH, PartitionedTable
 
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
+PARTITIONED = (
+    PartitionedTable("monitoring_stmt_hour", MONTH, HOURLY),
+    PartitionedTable("monitoring_stmt_day", MONTH, DAILY),
+)
 
 
 def _floor_hour(t: dt.datetime) -> dt.datetime:
@@ -107,3 +113,18 @@ def _finalise_days(cur: object, target_id: int, before: dt.datetime) -> None:
 
 def rollup_all() -> int:
     return sum(rollup_target(t) for t in targets_with_new_data())
+
+
+@dataclass(frozen=True)
+class StatementRollup:
+    """The statements' step in ``rollups.rollup_everything``: every target with raw rows, each in its own
+    transaction, up to its latest raw row (``now`` does not matter: open hours are rewritten)."""
+
+    name: str = "statements_hours"
+    writes: tuple[str, ...] = ("monitoring_stmt_hour", "monitoring_stmt_day")
+
+    def run(self, now: dt.datetime) -> int:
+        return rollup_all()
+
+
+ROLLUPS = (StatementRollup(),)

@@ -28,11 +28,13 @@ from django.utils import timezone
 
 from monitoring.history import arrays
 from monitoring.history import statement_state as st
+from monitoring.history.partitions import DAY, RAW, PartitionedTable
 from monitoring.history.statement_delta import Diff, diff
 from monitoring.models import Event, QueryText, Statement
 from monitoring.models import events as ev
 from monitoring.pgstats.statements import COUNTERS, Info, Key, Read
 
+PARTITIONED = (PartitionedTable("monitoring_stmt_raw", DAY, RAW),)
 COLUMNS = ", ".join(COUNTERS)
 INSERT_RAW = (
     f"INSERT INTO monitoring_stmt_raw (target_id, captured_at, seconds, nseq, totals, seqs, {COLUMNS}) "
