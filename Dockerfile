@@ -5,6 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DBCONSOLE_HOME=/var/lib/dbconso
     DBCONSOLE_STATIC_ROOT=/app/staticfiles
 WORKDIR /app
 COPY pyproject.toml README.md manage.py ./
+COPY pgsql pgsql
 COPY dbconsole dbconsole
 COPY monitoring monitoring
 COPY advisor advisor
