@@ -93,7 +93,7 @@ def test_it_runs_commands_that_exist_in_the_code() -> None:
             raise AssertionError(f"{name}: unrecognised command {argv}")
     assert consumed == set(WORKER_QUEUES), "compose workers must consume every queue tasks are routed to"
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for folder in ("dbconsole", "monitoring", "advisor", "templates", "static"):
+    for folder in ("pgsql", "dbconsole", "monitoring", "advisor", "templates", "static"):
         assert f"COPY {folder} {folder}" in dockerfile
 
 
