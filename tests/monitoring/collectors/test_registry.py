@@ -16,6 +16,7 @@ import pytest
 import monitoring.collectors as package
 from monitoring.collectors import load_all
 from monitoring.collectors.base import REGISTRY
+from monitoring.management.commands.collect import every_collector
 
 ROOT = Path(__file__).resolve().parents[3]
 FOLDER = Path(package.__file__).resolve().parent
@@ -91,3 +92,8 @@ def test_it_picks_up_a_collector_module_dropped_into_the_package(dropped_module:
     load_all()
     assert REGISTRY[dropped_module].__module__ == "monitoring.collectors.probe_dropped_in"
 
+
+
+def test_it_runs_a_dropped_in_collector_when_the_command_collects_everything(dropped_module: str) -> None:
+    names = every_collector()
+    assert names[-1] == dropped_module and names.index("relations") < names.index("bloat")
