@@ -44,11 +44,11 @@ def main() -> None:
     with clusters("p2") as cl:
         from django.db import connection, transaction
 
-        from monitoring.collectors.statements import read_statements
         from monitoring.history import partitions
         from monitoring.history import statements as store
         from monitoring.history.rollups_statements import rollup_target
         from monitoring.history.selectors.statements import statement_totals
+        from monitoring.pgstats.statements import read_statements
         from monitoring.targets.connect import connect
 
         cl.target.ensure_database("workload")
@@ -64,7 +64,7 @@ def main() -> None:
 
         def collect(at: dt.datetime) -> int:
             with connect(target) as conn:
-                read = read_statements(conn, store.known_keys(target.pk))
+                read = read_statements(conn, store.known_keys(target.pk).keys)
             with transaction.atomic():
                 return store.store(target.pk, read, at).rows
 

@@ -26,8 +26,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-from monitoring.history import statements as store
-from monitoring.history.statement_state import COUNTERS, Key
+from monitoring.pgstats import statements as pgss
+from monitoring.pgstats.statements import COUNTERS, Key
 
 PEAK = 2000.0          # calls a minute of the busiest statement
 ALPHA = 1.3            # tail exponent: ~350 statements run every minute, ~650 more at random
@@ -76,7 +76,7 @@ class Synthetic:
         rng.shuffle(ranks)
         self.profiles: list[Profile] = []
         self.rows: list[list[int]] = []
-        self.texts: dict[Key, store.Text] = {}
+        self.texts: dict[Key, pgss.Text] = {}
         users = [u for u, _name, _w in USERS]
         weights = [w for _u, _name, w in USERS]
         names = {u: name for u, name, _w in USERS}
@@ -98,7 +98,7 @@ class Synthetic:
             # Distinct texts: a table per statement and a comment naming its code path.
             text = f"/* svc:{names[userid]} path:{i} */ " + template.format(t=f"orders_{i % 400}")
             key = (userid, DBID, queryid, True)
-            self.texts[key] = store.Text(query=text, usename=names[userid], datname=DATNAME)
+            self.texts[key] = pgss.Text(query=text, usename=names[userid], datname=DATNAME)
             self.rows.append([*key, *([0] * len(COUNTERS)), 0])
         self.keys: list[Key] = [(r[0], r[1], r[2], bool(r[3])) for r in self.rows]
         self.tuples = [tuple(r) for r in self.rows]
@@ -160,7 +160,7 @@ class Synthetic:
             if self.profiles[i].appears <= minute:
                 self._run(i, 1)
 
-    def read(self, minute: int, known: frozenset[Key]) -> store.Read:
+    def read(self, minute: int, known: frozenset[Key]) -> pgss.Read:
         for i in self.dirty:   # only rows that ran become new tuples: the rest are shared with the last read
             self.tuples[i] = tuple(self.rows[i])
         self.dirty.clear()
@@ -169,5 +169,5 @@ class Synthetic:
         rows = tuple(self.tuples[i] for i in self.visible)
         keys = tuple(self.keys[i] for i in self.visible)
         texts = {k: self.texts[k] for k in keys if k not in known}   # the collector fetches only new texts
-        info = store.Info(started_at=self.started_at, stats_reset=self.stats_reset, dealloc=0)
-        return store.Read(info=info, rows=rows, keys=keys, texts=texts)
+        info = pgss.Info(started_at=self.started_at, stats_reset=self.stats_reset, dealloc=0)
+        return pgss.Read(info=info, rows=rows, keys=keys, texts=texts)

@@ -9,10 +9,10 @@ from typing import Any
 from monitoring.charts.figures import STATE_COLORS, Limit, Series, bars, empty, time_series
 from monitoring.charts.markers import apply_markers
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.collectors.activity import read_activity
 from monitoring.live.connections import STATE_GROUPS, state_group, summarize
 from monitoring.live.events import read_server_events
 from monitoring.live.session import live_connection
+from monitoring.pgstats.activity import read_activity
 from monitoring.targets.connect import APPLICATION_NAME
 
 TOP_DATABASES = 8

@@ -1,18 +1,17 @@
 """Collectors: one module per concern, each a ``Collector`` registered in ``base.REGISTRY``.
 
-Importing this package stays cheap (the live pages import ``activity`` and ``locks`` from web
-requests); ``load_all()`` imports every collector module so the registry is complete.
+A collector module holds scheduling facts and two calls: the concern's reader (``monitoring.pgstats``)
+and its writer (``monitoring.history``). ``load_all()`` imports every module of this package, so a
+collector dropped in here is scheduled without being listed anywhere.
 """
 
 from __future__ import annotations
 
 import importlib
-
-MODULES = (
-    "activity", "locks", "statements", "relations", "bloat", "database", "replication", "pgsettings", "sequences",
-)
+import pkgutil
 
 
 def load_all() -> None:
-    for module in MODULES:
-        importlib.import_module(f"monitoring.collectors.{module}")
+    """Import every module of this package; each collector registers itself on import."""
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")

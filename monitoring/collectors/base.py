@@ -1,11 +1,12 @@
 """The base class every collector derives from, and the registry the scheduler reads.
 
 A collector is one concern read from a target (``read``) and written to the history store
-(``store``). The two halves never mix: ``read`` only talks to the target through the guarded
-connection it is handed, ``store`` only writes the history store. That split is what lets the live
-pages (activity, locks) call ``read`` directly from a web request, under the same guards, without
-storing anything. ``prepare`` may look at the history store before the read (e.g. which statement
-texts are already stored) and hands what it found to ``read`` through ``ctx.prepared``.
+(``store``). The two halves never mix: ``read`` calls the concern's reader in ``monitoring.pgstats``
+with the guarded connection it is handed, ``store`` hands the snapshot to the concern's writer in
+``monitoring.history``. The live pages (activity, locks) call the same readers from a web request,
+under the same guards, without going through a collector. ``prepare`` may look at the history store
+before the read (e.g. which statement texts are already stored) and hands what it found to ``read``
+through ``ctx.prepared``.
 
 The runner (``monitoring.collectors.runner``) drives the hooks: one guarded connection per target per
 cycle, ``store`` inside one history-store transaction, and a per-target, per-collector status row
@@ -18,8 +19,6 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
-
-from monitoring.collectors.sqlfiles import load_sql
 
 if TYPE_CHECKING:
     import psycopg
@@ -46,7 +45,7 @@ class CollectContext:
 class Collector(ABC, Generic[SnapshotT]):
     """Documented hooks:
 
-    * ``name`` — registry key, CLI name, SQL folder name.
+    * ``name`` — registry key, CLI name, key of ``Target.intervals``.
     * ``default_interval`` — seconds between runs unless the target overrides it (``Target.intervals``).
     * ``queue`` — Celery queue its tasks are routed to, so slow collectors can get their own workers.
     * ``statement_timeout_ms`` — a tighter or looser limit than the default for this collector's reads.
@@ -73,10 +72,6 @@ class Collector(ABC, Generic[SnapshotT]):
     def warnings(self, snapshot: SnapshotT) -> list[tuple[str, str]]:
         """``(reason, hint)`` pairs for data that could not be read; empty when the read was whole."""
         return []
-
-    def sql(self, ctx: CollectContext | int, query: str | None = None) -> str:
-        major = ctx if isinstance(ctx, int) else ctx.major
-        return load_sql(self.name, major, query)
 
     @abstractmethod
     def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> SnapshotT:

@@ -1,94 +1,15 @@
-"""Relations: per table — sizes (heap, TOAST, indexes), row estimates, scans, writes, live/dead tuples,
-(auto)vacuum/analyze times and counts, ``relfrozenxid``/``relminmxid`` age; per index — size, scans,
-tuples read/fetched, ``last_idx_scan`` (PG 16+), validity, definition, unique/primary/constraint flags.
-
-Partitions roll up to their top-level parent (sums of sizes and counters, latest of the times, oldest
-xid age). Everything comes from catalogs and statistics views; no relation is opened, so DDL never
-waits for this collector and this collector never waits for DDL.
-"""
+"""The relations collector: every 5 min, sizes and statistics of every table and index, stored as one
+columnar row; relation identities (renames, drops, redefined indexes) kept in ``Relation``."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from psycopg.rows import class_row
 
 from monitoring.collectors.base import CollectContext, Collector, register
-
-
-@dataclass(frozen=True)
-class TableStats:
-    oid: int
-    schema: str
-    name: str
-    kind: str
-    heap_bytes: int
-    toast_bytes: int
-    index_bytes: int
-    reltuples: int
-    seq_scan: int
-    seq_tup_read: int
-    idx_scan: int
-    idx_tup_fetch: int
-    n_tup_ins: int
-    n_tup_upd: int
-    n_tup_del: int
-    n_tup_hot_upd: int
-    n_live_tup: int
-    n_dead_tup: int
-    n_mod_since_analyze: int
-    vacuum_count: int
-    autovacuum_count: int
-    analyze_count: int
-    autoanalyze_count: int
-    xid_age: int
-    mxid_age: int
-    last_vacuum: dt.datetime | None
-    last_autovacuum: dt.datetime | None
-    last_analyze: dt.datetime | None
-    last_autoanalyze: dt.datetime | None
-    last_seq_scan: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    oid: int
-    schema: str
-    name: str
-    kind: str
-    table_oid: int
-    is_unique: bool
-    is_primary: bool
-    is_valid: bool
-    constraint_type: str
-    method: str
-    definition: str
-    key_columns: list[str]
-    predicate: str
-    bytes: int
-    scans: int
-    tup_read: int
-    tup_fetch: int
-    last_scan: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class RelationsSnapshot:
-    tables: tuple[TableStats, ...]
-    indexes: tuple[IndexStats, ...]
-
-
-def read_relations(conn: psycopg.Connection[Any], major: int) -> RelationsSnapshot:
-    from monitoring.collectors.sqlfiles import load_sql
-
-    tables = conn.cursor(row_factory=class_row(TableStats)).execute(
-        load_sql("relations", major, "tables")).fetchall()
-    indexes = conn.cursor(row_factory=class_row(IndexStats)).execute(
-        load_sql("relations", major, "indexes")).fetchall()
-    return RelationsSnapshot(tables=tuple(tables), indexes=tuple(indexes))
+from monitoring.history import relations as history
+from monitoring.pgstats.relations import RelationsSnapshot, read_relations
 
 
 @register
@@ -101,6 +22,4 @@ class RelationsCollector(Collector[RelationsSnapshot]):
         return read_relations(conn, ctx.major)
 
     def store(self, snapshot: RelationsSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import relations
-
-        return relations.store(ctx.target.pk, snapshot, ctx.captured_at)
+        return history.store(ctx.target.pk, snapshot, ctx.captured_at)

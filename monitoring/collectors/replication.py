@@ -1,27 +1,15 @@
-"""Replication: ``pg_stat_replication`` lag in bytes and time per replica, replication slots (active,
-WAL retained), ``pg_stat_archiver`` (failures, last archived WAL and its age); on a standby, the WAL
-receiver and how far replay is behind."""
+"""The replication collector: every minute, replicas and their lag, slots, the archiver and, on a
+standby, the WAL receiver — one row per collection."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
 from monitoring.collectors.base import CollectContext, Collector, register
-from monitoring.collectors.sqlfiles import load_sql
-
-
-@dataclass(frozen=True)
-class ReplicationSnapshot:
-    values: dict[str, Any]   # in_recovery, replicas, slots, receiver, replay_delay_seconds, archiver fields
-
-
-def read_replication(conn: psycopg.Connection[Any], major: int) -> ReplicationSnapshot:
-    row = conn.cursor(row_factory=dict_row).execute(load_sql("replication", major)).fetchone()
-    return ReplicationSnapshot(values=dict(row or {}))
+from monitoring.history import snapshots as history
+from monitoring.pgstats.replication import ReplicationSnapshot, read_replication
 
 
 @register
@@ -34,6 +22,4 @@ class ReplicationCollector(Collector[ReplicationSnapshot]):
         return read_replication(conn, ctx.major)
 
     def store(self, snapshot: ReplicationSnapshot, ctx: CollectContext) -> int:
-        from monitoring.history import snapshots
-
-        return snapshots.store_replication(ctx.target.pk, snapshot.values, ctx.captured_at)
+        return history.store_replication(ctx.target.pk, snapshot.values, ctx.captured_at)

@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from monitoring.collectors import load_all
 from monitoring.collectors.base import REGISTRY, CollectContext, Collector
-from monitoring.collectors.sqlfiles import NoSqlForVersion
 from monitoring.history import partitions
 from monitoring.history import status as status_store
 from monitoring.models import Target
 from monitoring.targets.connect import Guard, TargetError, connect
+from pgsql.sqlfiles import NoSqlForVersion
 
 log = logging.getLogger(__name__)
 

@@ -26,6 +26,15 @@ arrays) and cheap to read for thousands of statements at once. See ``statements`
 
 Modules: ``partitions`` (create ahead, drop expired), ``arrays`` (binary array encoding),
 ``statements``/``statement_state``/``statement_delta`` (the statements writer), ``activity``,
-``locks``, ``relations``, ``bloat``, ``snapshots``, ``configuration`` (other writers),
-``rollups``/``rollups_statements``, ``status`` (collector status), ``selectors/`` (reads).
+``locks``, ``relations``, ``bloat``, ``snapshots``, ``configuration``, ``sequences`` (other writers),
+``rollups``/``rollups_statements``, ``status`` (collector status), ``selectors/`` (reads). Writers take
+the frozen snapshots of ``monitoring.pgstats``; a writer declares the partitioned tables it fills
+(``PARTITIONED``) and their rollups (``ROLLUPS``), which ``discovery`` finds for ``partitions`` and
+``rollups`` — no list to extend when a collector is added.
 """
+
+from __future__ import annotations
+
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)   # history/sql/<family>/<name>.sql — the store's own SQL, never sent to a target

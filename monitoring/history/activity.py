@@ -14,11 +14,20 @@ from typing import Any
 
 from django.db import connection
 
-from monitoring.collectors.activity import ActivitySnapshot, Backend
+from monitoring.history.partitions import DAY, HOURLY, MONTH, RAW, PartitionedTable
+from monitoring.history.rollups import Summary
 from monitoring.models import QueryText
+from monitoring.pgstats.activity import ActivitySnapshot, Backend
 
 TOP = 20
 OTHER = "(other)"
+
+PARTITIONED = (
+    PartitionedTable("monitoring_activity_raw", DAY, RAW),
+    PartitionedTable("monitoring_activity_hour", MONTH, HOURLY),
+)
+HOURLY_ROLLUP = Summary("monitoring_activity_hour", "rollups/activity_hour")   # averages and maxima per hour
+ROLLUPS = (HOURLY_ROLLUP,)
 
 
 def top(counter: Counter[str]) -> dict[str, int]:

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from monitoring.collectors.bloat import BloatSnapshot
 from monitoring.history import arrays
+from monitoring.history.partitions import HOURLY, MONTH, PartitionedTable
 from monitoring.models import Relation
+from monitoring.pgstats.bloat import BloatSnapshot
+
+PARTITIONED = (PartitionedTable("monitoring_bloat_raw", MONTH, HOURLY),)   # one row an hour: monthly
 
 
 def store(target_id: int, snap: BloatSnapshot, captured_at: dt.datetime) -> int:

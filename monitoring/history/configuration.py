@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 from monitoring.models import Event, SettingChange, SettingValue
 from monitoring.models import events as ev
+from monitoring.pgstats.pgsettings import Setting
 
 FIELDS = ("setting", "unit", "source", "category", "vartype", "boot_val", "reset_val", "pending_restart")
 
 
-def store_settings(target_id: int, settings: Sequence[Any], at: dt.datetime) -> int:
+def store_settings(target_id: int, settings: Sequence[Setting], at: dt.datetime) -> int:
     """Returns the number of settings that changed (all of them on the first run, which records no
     changes: there is nothing to compare with)."""
     current = {s.name: s for s in SettingValue.objects.filter(target_id=target_id)}

@@ -11,8 +11,8 @@ import datetime as dt
 
 from django.db.models import Q
 
-from monitoring.collectors.locks import LockSnapshot, LockTree
 from monitoring.models import LockIncident, LockSample
+from monitoring.pgstats.locks import LockSnapshot, LockTree
 
 
 def _identity(tree: LockTree) -> Q:

@@ -4,6 +4,10 @@ Every big table is ``PARTITION BY RANGE`` on its time column, in daily partition
 ``RETENTION_RAW_DAYS``) or monthly ones (rollups, kept ``RETENTION_HOURLY_DAYS`` /
 ``RETENTION_DAILY_DAYS``). Retention never deletes rows: it drops a whole partition once its upper
 bound is older than the cut-off, which costs nothing and leaves no bloat.
+
+Each history module declares the partitioned tables it writes in ``PARTITIONED``; ``tables()`` finds
+them all (``discovery``), so a new table is created ahead and expired without being listed here.
+The parent tables themselves come from migrations.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+
+from monitoring.history.discovery import declared
 
 DAY, MONTH = "day", "month"
 RAW, HOURLY, DAILY = "raw", "hourly", "daily"
@@ -34,23 +40,25 @@ class PartitionedTable:
         }[self.retention]
 
 
-TABLES: tuple[PartitionedTable, ...] = (
-    PartitionedTable("monitoring_stmt_raw", DAY, RAW),
-    PartitionedTable("monitoring_stmt_hour", MONTH, HOURLY),
-    PartitionedTable("monitoring_stmt_day", MONTH, DAILY),
-    PartitionedTable("monitoring_activity_raw", DAY, RAW),
-    PartitionedTable("monitoring_activity_hour", MONTH, HOURLY),
-    PartitionedTable("monitoring_database_raw", DAY, RAW),
-    PartitionedTable("monitoring_database_hour", MONTH, HOURLY),
-    PartitionedTable("monitoring_database_day", MONTH, DAILY),
-    PartitionedTable("monitoring_relation_raw", DAY, RAW),
-    PartitionedTable("monitoring_relation_hour", MONTH, HOURLY),
-    PartitionedTable("monitoring_relation_day", MONTH, DAILY),
-    PartitionedTable("monitoring_bloat_raw", MONTH, HOURLY),
-    PartitionedTable("monitoring_replication_raw", DAY, RAW),
-    PartitionedTable("monitoring_replication_hour", MONTH, HOURLY),
-)
-BY_NAME = {t.name: t for t in TABLES}
+def tables() -> tuple[PartitionedTable, ...]:
+    """Every partitioned table of the history store, as the modules that write them declare them."""
+    found = declared("PARTITIONED")
+    wrong = [t for t in found if not isinstance(t, PartitionedTable)]
+    if wrong:
+        raise TypeError(f"PARTITIONED holds PartitionedTable items, not {wrong!r}")
+    names = [t.name for t in found]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a partitioned table is declared twice: {sorted(names)}")
+    return tuple(found)
+
+
+def by_name(name: str) -> PartitionedTable:
+    for table in tables():
+        if table.name == name:
+            return table
+    raise KeyError(f"{name!r} is not a declared partitioned table")
+
+
 _SUFFIX = re.compile(r"_p(\d{6}|\d{8})$")
 
 
@@ -88,7 +96,7 @@ def ensure_ahead(now: dt.datetime | None = None, days_ahead: int = 3) -> list[st
     """Partitions for today and the next ``days_ahead`` days (and the months they fall in)."""
     now = now or timezone.now()
     made = []
-    for table in TABLES:
+    for table in tables():
         for offset in range(days_ahead + 1):
             made.append(ensure(table, now + dt.timedelta(days=offset)))
     return sorted(set(made))
@@ -96,7 +104,7 @@ def ensure_ahead(now: dt.datetime | None = None, days_ahead: int = 3) -> list[st
 
 def ensure_range(table_name: str, start: dt.datetime, end: dt.datetime) -> None:
     """Partitions covering [start, end] — for backfills, benchmarks and tests that plant old data."""
-    table = BY_NAME[table_name]
+    table = by_name(table_name)
     step = dt.timedelta(days=1) if table.grain == DAY else dt.timedelta(days=28)
     when = start
     while when <= end:
@@ -139,7 +147,7 @@ def drop_expired(now: dt.datetime | None = None) -> list[str]:
     """Drop every partition whose whole range is older than its table's retention; return their names."""
     now = now or timezone.now()
     dropped = []
-    for table in TABLES:
+    for table in tables():
         cutoff = now - dt.timedelta(days=table.retention_days())
         for name, _start, end in existing(table):
             if end <= cutoff:

@@ -14,9 +14,21 @@ from typing import Any
 
 from django.db.models import Max
 
-from monitoring.collectors.relations import IndexStats, RelationsSnapshot, TableStats
 from monitoring.history import arrays
+from monitoring.history.partitions import DAILY, DAY, HOURLY, MONTH, RAW, PartitionedTable
+from monitoring.history.rollups import Downsample
 from monitoring.models import Relation
+from monitoring.pgstats.relations import IndexStats, RelationsSnapshot, TableStats
+
+PARTITIONED = (
+    PartitionedTable("monitoring_relation_raw", DAY, RAW),
+    PartitionedTable("monitoring_relation_hour", MONTH, HOURLY),
+    PartitionedTable("monitoring_relation_day", MONTH, DAILY),
+)
+ROLLUPS = (   # hour before day: a day is built from its hours
+    Downsample("monitoring_relation_raw", "monitoring_relation_hour", "hour"),
+    Downsample("monitoring_relation_hour", "monitoring_relation_day", "day"),
+)
 
 TABLE_INTS = (
     "heap_bytes", "toast_bytes", "index_bytes", "reltuples", "seq_scan", "seq_tup_read", "idx_scan",

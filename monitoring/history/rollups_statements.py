@@ -22,12 +22,18 @@ watermark into a new day, so readers always find them.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from monitoring.history.sqlfiles import load
+from monitoring.history import SQL
+from monitoring.history.partitions import DAILY, HOURLY, MONTH, PartitionedTable
 
 HOUR, DAY = dt.timedelta(hours=1), dt.timedelta(days=1)
+PARTITIONED = (
+    PartitionedTable("monitoring_stmt_hour", MONTH, HOURLY),
+    PartitionedTable("monitoring_stmt_day", MONTH, DAILY),
+)
 
 
 def _floor_hour(t: dt.datetime) -> dt.datetime:
@@ -67,7 +73,7 @@ def rollup_target(target_id: int) -> int:
             hour = hour.astimezone(dt.UTC)
             _finalise_days(cur, target_id, before=_floor_day(hour))
             base = _base_hour(cur, target_id, hour)
-            cur.execute(load("statements/rollup_hour"), {
+            cur.execute(SQL.load("statements/rollup_hour"), {
                 "target": target_id, "hour": hour, "through": through, "nseq": max(nseq, base[1]),
                 "after": watermark or dt.datetime(1970, 1, 1, tzinfo=dt.UTC), "base_hour": base[0],
             })
@@ -102,8 +108,23 @@ def _finalise_days(cur: object, target_id: int, before: dt.datetime) -> None:
         {"t": target_id, "before": before},
     )
     for day, _through in cur.fetchall():  # type: ignore[attr-defined]
-        cur.execute(load("statements/rollup_day"), {"target": target_id, "day": day})  # type: ignore[attr-defined]
+        cur.execute(SQL.load("statements/rollup_day"), {"target": target_id, "day": day})  # type: ignore[attr-defined]
 
 
 def rollup_all() -> int:
     return sum(rollup_target(t) for t in targets_with_new_data())
+
+
+@dataclass(frozen=True)
+class StatementRollup:
+    """The statements' step in ``rollups.rollup_everything``: every target with raw rows, each in its own
+    transaction, up to its latest raw row (``now`` does not matter: open hours are rewritten)."""
+
+    name: str = "statements_hours"
+    writes: tuple[str, ...] = ("monitoring_stmt_hour", "monitoring_stmt_day")
+
+    def run(self, now: dt.datetime) -> int:
+        return rollup_all()
+
+
+ROLLUPS = (StatementRollup(),)

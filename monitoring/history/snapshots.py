@@ -12,8 +12,24 @@ from typing import Any
 from django.db import connection
 from psycopg.types.json import Jsonb
 
+from monitoring.history.partitions import DAILY, DAY, HOURLY, MONTH, RAW, PartitionedTable
+from monitoring.history.rollups import Downsample
 from monitoring.models import Event
 from monitoring.models import events as ev
+from monitoring.pgstats.database import DatabaseSnapshot
+
+PARTITIONED = (
+    PartitionedTable("monitoring_database_raw", DAY, RAW),
+    PartitionedTable("monitoring_database_hour", MONTH, HOURLY),
+    PartitionedTable("monitoring_database_day", MONTH, DAILY),
+    PartitionedTable("monitoring_replication_raw", DAY, RAW),
+    PartitionedTable("monitoring_replication_hour", MONTH, HOURLY),
+)
+ROLLUPS = (   # hour before day: a day is built from its hours
+    Downsample("monitoring_database_raw", "monitoring_database_hour", "hour"),
+    Downsample("monitoring_database_hour", "monitoring_database_day", "day"),
+    Downsample("monitoring_replication_raw", "monitoring_replication_hour", "hour"),
+)
 
 DATABASE_COLUMNS = (
     "started_at", "stats_reset", "cluster_stats_reset", "size_bytes", "numbackends", "xid_age", "mxid_age",
@@ -51,7 +67,7 @@ def _previous(table: str, target_id: int, columns: str) -> tuple[Any, ...] | Non
         return cur.fetchone()
 
 
-def store_database(target_id: int, snap: Any, at: dt.datetime) -> int:
+def store_database(target_id: int, snap: DatabaseSnapshot, at: dt.datetime) -> int:
     values = snap.values
     before = _previous("monitoring_database_raw", target_id, "started_at, stats_reset")
     events = []

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter, sub
 
-from monitoring.history.statement_state import COUNTERS, LastRead
+from monitoring.history.statement_state import LastRead
+from monitoring.pgstats.statements import COUNTERS
 
 NCOUNTERS = len(COUNTERS)
 

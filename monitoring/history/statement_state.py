@@ -8,7 +8,7 @@ killed half-way leaves the previous state and the previous samples, consistent w
 Layout (zlib-compressed bytea of little-endian machine arrays, see ``arrays.pack_columns``):
 
 * ``keys`` — positional by ``seq - 1``: userid, dbid, queryid (int64 each), toplevel (int8).
-* ``last`` — the previous read: the seqs it contained, then one block per counter (``COUNTERS``)
+* ``last`` — the previous read: the seqs it contained, then one block per counter (``pgstats.statements.COUNTERS``)
   plus one for ``stats_since`` (microseconds since the epoch; 0 before pg_stat_statements 1.11).
 
 Compressed here (zlib level 1, a few milliseconds) rather than by TOAST's pglz on the server, and
@@ -24,16 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitoring.history.arrays import pack_columns, unpack_columns
-
-COUNTERS = (
-    "calls", "plans", "plan_us", "exec_us", "rows",
-    "shared_blks_hit", "shared_blks_read", "shared_blks_dirtied", "shared_blks_written",
-    "local_blks_hit", "local_blks_read", "local_blks_dirtied", "local_blks_written",
-    "temp_blks_read", "temp_blks_written",
-    "shared_read_us", "shared_write_us", "local_read_us", "local_write_us", "temp_read_us", "temp_write_us",
-    "wal_records", "wal_fpi", "wal_bytes",
-)
-Key = tuple[int, int, int, bool]   # (userid, dbid, queryid, toplevel): pg_stat_statements' own key
+from monitoring.pgstats.statements import Key
 
 
 @dataclass

@@ -28,44 +28,18 @@ from django.utils import timezone
 
 from monitoring.history import arrays
 from monitoring.history import statement_state as st
+from monitoring.history.partitions import DAY, RAW, PartitionedTable
 from monitoring.history.statement_delta import Diff, diff
 from monitoring.models import Event, QueryText, Statement
 from monitoring.models import events as ev
+from monitoring.pgstats.statements import COUNTERS, Info, Key, Read
 
-COLUMNS = ", ".join(st.COUNTERS)
+PARTITIONED = (PartitionedTable("monitoring_stmt_raw", DAY, RAW),)
+COLUMNS = ", ".join(COUNTERS)
 INSERT_RAW = (
     f"INSERT INTO monitoring_stmt_raw (target_id, captured_at, seconds, nseq, totals, seqs, {COLUMNS}) "
-    f"VALUES (%s, %s, %s, %s, %b, %b{', %b' * len(st.COUNTERS)})"
+    f"VALUES (%s, %s, %s, %s, %b, %b{', %b' * len(COUNTERS)})"
 )
-
-
-@dataclass(frozen=True)
-class Info:
-    started_at: dt.datetime | None
-    stats_reset: dt.datetime | None
-    dealloc: int | None
-
-
-@dataclass(frozen=True)
-class Text:
-    query: str
-    usename: str
-    datname: str
-
-
-@dataclass(frozen=True)
-class Read:
-    """What the collector read. ``rows`` are tuples in ``ROW_LAYOUT`` order — 5,000 of them a minute,
-    too many to wrap each in a dataclass on the hot path."""
-
-    info: Info
-    rows: tuple[tuple[Any, ...], ...]
-    keys: tuple[st.Key, ...]           # rows[i][:4]: built once, used by the read and the store
-    texts: dict[st.Key, Text]
-    hidden: int = 0   # entries whose queryid we may not see (no pg_read_all_stats)
-
-
-ROW_LAYOUT = ("userid", "dbid", "queryid", "toplevel", *st.COUNTERS, "stats_since_us")
 
 
 @dataclass
@@ -80,7 +54,7 @@ class Known:
     """What ``Collector.prepare`` found: keys whose text is stored (the read skips their texts), and
     the raw key list it loaded (the store then does not fetch it again unless it grew)."""
 
-    keys: frozenset[st.Key]
+    keys: frozenset[Key]
     loaded: tuple[int, bytes] | None = None
 
     def __contains__(self, key: object) -> bool:
@@ -114,7 +88,7 @@ def store(target_id: int, read: Read, captured_at: dt.datetime, known: Known | N
     seqs = _assign_seqs(target_id, state, read, captured_at)
 
     full_reset = bool(state.stats_reset and read.info.stats_reset and read.info.stats_reset != state.stats_reset)
-    columns = list(zip(*read.rows, strict=True))[4:] if read.rows else [()] * (len(st.COUNTERS) + 1)
+    columns = list(zip(*read.rows, strict=True))[4:] if read.rows else [()] * (len(COUNTERS) + 1)
     baseline = state.last is None
     delta = diff(seqs, columns, state.last, full_reset=full_reset)
     events = _events(target_id, state, read.info, delta, captured_at, full_reset)
@@ -139,11 +113,11 @@ def store(target_id: int, read: Read, captured_at: dt.datetime, known: Known | N
     return outcome
 
 
-def _keys_from_statements(target_id: int) -> list[st.Key]:
+def _keys_from_statements(target_id: int) -> list[Key]:
     """Rebuild the key list (positional by seq) when the UNLOGGED state was lost."""
     rows = Statement.objects.filter(target_id=target_id).order_by("seq").values_list(
         "seq", "userid", "dbid", "queryid", "toplevel")
-    keys: list[st.Key] = []
+    keys: list[Key] = []
     for seq, *key in rows:
         while len(keys) < seq - 1:   # a gap cannot happen, but never shift positions if it did
             keys.append((0, 0, 0, False))
@@ -155,7 +129,7 @@ def _assign_seqs(target_id: int, state: st.State, read: Read, captured_at: dt.da
     """The seq of every row read, creating Statement rows (and texts) for keys never seen before."""
     seq_of = state.seq_of()
     seqs: list[Any] = list(map(seq_of.get, read.keys))
-    added: dict[st.Key, int] = {}
+    added: dict[Key, int] = {}
     if None in seqs:
         for i, seq in enumerate(seqs):
             if seq is None:
@@ -181,7 +155,7 @@ def _assign_seqs(target_id: int, state: st.State, read: Read, captured_at: dt.da
     return seqs
 
 
-def _fill_missing_texts(target_id: int, read: Read, keys: list[st.Key]) -> None:
+def _fill_missing_texts(target_id: int, read: Read, keys: list[Key]) -> None:
     """Texts for statements stored earlier without one (their text was gone when first seen)."""
     texts = _text_ids({read.texts[k].query for k in keys})
     for key in keys:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from monitoring.collectors.activity import ActivitySnapshot, Backend, read_activity
 from monitoring.live.session import live_connection
 from monitoring.models import Target
+from monitoring.pgstats.activity import ActivitySnapshot, Backend, read_activity
 from monitoring.targets.connect import APPLICATION_NAME
 from monitoring.ui.polling import fingerprint
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from monitoring.collectors.activity import ActivitySnapshot
+from monitoring.pgstats.activity import ActivitySnapshot
 from monitoring.targets.connect import APPLICATION_NAME
 
 DIMENSIONS = (

@@ -11,7 +11,9 @@ import psycopg
 from psycopg.rows import class_row
 
 from monitoring.charts.markers import RESTART, STATS_RESET, Marker
-from monitoring.live.sqlfiles import load_sql
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,6 @@ class ServerEvents:
 
 
 def read_server_events(conn: psycopg.Connection[Any]) -> ServerEvents:
-    row = conn.cursor(row_factory=class_row(ServerEvents)).execute(load_sql("server_events")).fetchone()
+    row = conn.cursor(row_factory=class_row(ServerEvents)).execute(SQL.load("server_events")).fetchone()
     assert row is not None
     return row

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from psycopg.rows import class_row
 
 from monitoring.live.session import live_connection
-from monitoring.live.sqlfiles import load_sql
 from monitoring.models import Target
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,12 @@ def read_maintenance(target: Target) -> MaintenanceNow:
     """Four cheap catalog reads on one connection."""
     with live_connection(target) as (conn, major):
         workers = conn.cursor(row_factory=class_row(VacuumWorker)).execute(
-            load_sql("vacuum_progress", major)).fetchall()
+            SQL.load("vacuum_progress", major)).fetchall()
         databases = conn.cursor(row_factory=class_row(DatabaseAge)).execute(
-            load_sql("database_ages")).fetchall()
+            SQL.load("database_ages")).fetchall()
         tables = conn.cursor(row_factory=class_row(TableAge)).execute(
-            load_sql("table_ages")).fetchall()
+            SQL.load("table_ages")).fetchall()
         settings = conn.cursor(row_factory=class_row(MaintenanceSettings)).execute(
-            load_sql("autovacuum_settings")).fetchone()
+            SQL.load("autovacuum_settings")).fetchone()
     assert settings is not None
     return MaintenanceNow(workers=workers, databases=databases, tables=tables, settings=settings)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from psycopg.rows import class_row
 
 from monitoring.live.session import live_connection
-from monitoring.live.sqlfiles import load_sql
 from monitoring.models import Target
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,6 @@ def read_now(target: Target) -> Now:
     """Raises ``TargetError`` when the target cannot answer within the guard's limits."""
     with live_connection(target) as (conn, _major):
         cur = conn.cursor(row_factory=class_row(Now))
-        row = cur.execute(load_sql("now")).fetchone()
+        row = cur.execute(SQL.load("now")).fetchone()
     assert row is not None
     return row

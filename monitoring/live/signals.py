@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from psycopg import errors as pgerrors
 
-from monitoring.live.sqlfiles import load_sql
 from monitoring.models import Target
 from monitoring.targets.connect import Guard, TargetError, connect
+from pgsql.sqlfiles import SqlDir
+
+SQL = SqlDir(__file__)
 
 ACTIONS = {"cancel": "signal_cancel", "terminate": "signal_terminate"}
 SIGNAL_STATEMENT_TIMEOUT_MS = 3000
@@ -37,7 +39,7 @@ def signal_backend(target: Target, action: str, pid: int, backend_start: dt.date
                           lock_timeout_ms=SIGNAL_LOCK_TIMEOUT_MS)
     with connect(target, guard) as conn:
         try:
-            row = conn.execute(load_sql(ACTIONS[action]),
+            row = conn.execute(SQL.load(ACTIONS[action]),
                                {"pid": pid, "backend_start": backend_start}).fetchone()
         except pgerrors.InsufficientPrivilege as exc:
             # Caught here, not by connect(): the generic hint (pg_monitor) would be the wrong fix.

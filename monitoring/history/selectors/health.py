@@ -20,9 +20,9 @@ from typing import Any
 
 from django.db import connection
 
+from monitoring.history import SQL
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, decoded
 from monitoring.history.selectors.fleet import collector_statuses
-from monitoring.history.sqlfiles import load
 from monitoring.models import CollectorStatus
 
 SEQUENCE_WATCH = 75.0          # percent used from which a sequence is worth a line in the checks
@@ -64,7 +64,7 @@ def health_inputs(target_ids: Iterable[int],
         return {}
     out = {}
     with connection.cursor() as cur:
-        cur.execute(load("health/latest"), {"targets": ids, "per_target": OLDEST_TABLES, "watch": SEQUENCE_WATCH})
+        cur.execute(SQL.load("health/latest"), {"targets": ids, "per_target": OLDEST_TABLES, "watch": SEQUENCE_WATCH})
         names = [c.name for c in cur.description]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     if statuses is None:

@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db import connection
 
+from monitoring.history import SQL
 from monitoring.history.selectors._series import delta
 from monitoring.history.selectors.health import FREEZE_SETTINGS
-from monitoring.history.sqlfiles import load
 from monitoring.models import Relation, SettingValue
 
 COUNTS = ("vacuum_count", "autovacuum_count", "analyze_count", "autoanalyze_count")
@@ -85,7 +85,7 @@ class MaintenanceHistory:
 
 def _sample(cur: Any, target_id: int, at: dt.datetime, until: dt.datetime,
             fallback: bool) -> tuple[dt.datetime | None, dict[int, dict[str, Any]]]:
-    cur.execute(load("maintenance/tables"), {"t": target_id, "at": at, "until": until, "fallback": fallback})
+    cur.execute(SQL.load("maintenance/tables"), {"t": target_id, "at": at, "until": until, "fallback": fallback})
     names = [c.name for c in cur.description]
     out, captured = {}, None
     for row in cur.fetchall():

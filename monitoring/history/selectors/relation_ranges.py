@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from monitoring.history import SQL
 from monitoring.history.selectors import resolution
-from monitoring.history.sqlfiles import load
 
 CHART_RAW_MAX = dt.timedelta(days=1)
 
@@ -54,7 +54,7 @@ class LastSeen:
 
 def index_usage(target_id: int, start: dt.datetime, end: dt.datetime) -> dict[int, IndexUsage]:
     with connection.cursor() as cur:
-        cur.execute(load("relations/index_usage"), {"t": target_id, "start": start, "end": end})
+        cur.execute(SQL.load("relations/index_usage"), {"t": target_id, "start": start, "end": end})
         return {seq: IndexUsage(scans=int(scans), since=since, until=until, samples=int(samples),
                                 last_seen_scanning=seen, last_seen_after=after)
                 for seq, since, until, samples, scans, seen, after in cur.fetchall()}
@@ -64,7 +64,7 @@ def index_last_seen(target_id: int, seqs: Sequence[int], end: dt.datetime) -> di
     if not seqs:
         return {}
     with connection.cursor() as cur:
-        cur.execute(load("relations/index_last_seen"), {"t": target_id, "seqs": list(seqs), "end": end})
+        cur.execute(SQL.load("relations/index_last_seen"), {"t": target_id, "seqs": list(seqs), "end": end})
         return {seq: LastSeen(at=at, after=after, watched_since=since) for seq, at, after, since in cur.fetchall()}
 
 
@@ -75,7 +75,7 @@ def table_size_series(target_id: int, seqs: Sequence[int], start: dt.datetime,
         return out
     res = resolution(start, end, raw_max=CHART_RAW_MAX)
     with connection.cursor() as cur:
-        cur.execute(load("relations/table_sizes"), {
+        cur.execute(SQL.load("relations/table_sizes"), {
             "t": target_id, "seqs": list(seqs), "start": start, "end": end,
             "use_day": res == "day", "use_hour": res in ("day", "hour"),
         })

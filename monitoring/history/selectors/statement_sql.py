@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from monitoring.history.sqlfiles import load
+from monitoring.history import SQL
 
 # The counters ``StatementTotals`` carries, in the order of its fields (and of the queries' columns).
 TOTAL_COUNTERS = (
@@ -59,7 +59,7 @@ def page_sql(order_expression: str) -> str:
         "page_totals": SEP.join(_difference(c, "p.{a}_{c}") for c in TOTAL_COUNTERS),
         "order": order_expression,
     }
-    return _fill(load("statements/totals_page"), fills)
+    return _fill(SQL.load("statements/totals_page"), fills)
 
 
 @cache
@@ -69,7 +69,7 @@ def one_sql() -> str:
         "one_totals": SEP.join(_difference(c, "{a}.{c}[%(seq)s]") for c in TOTAL_COUNTERS),
         "tail_sums": SEP.join(f"sum(r.{c}[at.i])::int8 AS {c}" for c in TOTAL_COUNTERS),
     }
-    return _fill(load("statements/totals_one"), fills)
+    return _fill(SQL.load("statements/totals_one"), fills)
 
 
 def _fill(template: str, fills: dict[str, str]) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection
 
+from monitoring.history import SQL
 from monitoring.history.selectors import resolution
 from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-exported: the public API)
     SERIES_COUNTERS,
@@ -41,9 +42,8 @@ from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-e
     statement_series,
 )
 from monitoring.history.selectors.statement_sql import one_sql, page_sql
-from monitoring.history.sqlfiles import load
-from monitoring.history.statement_state import COUNTERS
 from monitoring.models import Statement
+from monitoring.pgstats.statements import COUNTERS
 
 ORDERS = {
     "total_time": "x.exec_us + x.plan_us",
@@ -133,7 +133,7 @@ def statement_totals(
     # A page ranks narrow rows and reads every counter of its own statements only (totals_page.sql);
     # every statement at once is cheaper in one pass (totals.sql).
     sql = (page_sql(ORDERS[order]) if limit is not None and limit <= PAGE_PASS_MAX
-           else load("statements/totals").replace("{order}", ORDERS[order]))
+           else SQL.load("statements/totals").replace("{order}", ORDERS[order]))
     with connection.cursor() as cur:
         hour_start, window = _window(cur, target_id, start, end)
         cur.execute(sql, {

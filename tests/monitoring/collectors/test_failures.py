@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
 import pytest
 
 from dbconsole.embedded.pgcluster import free_port
+from monitoring.collectors.base import REGISTRY, CollectContext, Collector
 from monitoring.collectors.runner import run
 from monitoring.models import CollectorStatus
+from monitoring.pgstats.activity import ActivitySnapshot, read_activity
 from tests.support.targets import TargetDb
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +70,34 @@ def test_it_keeps_the_time_of_last_success_and_the_last_error_after_recovering(t
     assert row.last_success_at is not None and first_success is not None
     assert row.status == "ok" and row.consecutive_failures == 0 and row.last_success_at > first_success
     assert row.last_error.startswith("password authentication failed")
+
+
+class TooOldCollector(Collector[ActivitySnapshot]):
+    """The real activity reader, told the server is PostgreSQL 12 (older than any of its SQL files)."""
+
+    name = "too-old"
+    default_interval = 60
+
+    def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> ActivitySnapshot:
+        return read_activity(conn, 12)
+
+    def store(self, snapshot: ActivitySnapshot, ctx: CollectContext) -> int:
+        raise AssertionError("a read that failed is never stored")
+
+
+@pytest.fixture
+def too_old() -> Iterator[str]:
+    REGISTRY[TooOldCollector.name] = TooOldCollector
+    try:
+        yield TooOldCollector.name
+    finally:
+        del REGISTRY[TooOldCollector.name]
+
+
+def test_it_reports_a_server_older_than_the_oldest_sql_as_unsupported(target_db: TargetDb, too_old: str) -> None:
+    target = target_db.make_target()
+    result = run(target, too_old)
+    assert result.status == "unsupported_version" and not result.transient
+    assert result.reason == "activity/limits needs PostgreSQL 13 or newer (server: 12)"
+    assert result.hint == "dbconsole supports PostgreSQL 13 to 18"
+    assert status(target.pk, too_old).status == "unsupported_version"

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from monitoring.collectors.runner import run
-from monitoring.history.statement_state import COUNTERS
+from monitoring.pgstats.statements import COUNTERS
 from tests.support.targets import TargetDb
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.db import transaction
 
 from monitoring.history import partitions
 from monitoring.history import statements as store
-from monitoring.history.statement_state import COUNTERS
 from monitoring.models import Target
+from monitoring.pgstats import statements as pgss
+from monitoring.pgstats.statements import COUNTERS
 
 START = dt.datetime(2026, 3, 1, 22, 10, tzinfo=dt.UTC)
 
@@ -52,11 +53,11 @@ class Workload:
             counters["shared_blks_hit"] += calls * 4
             counters["shared_blks_read"] += self.random.randint(0, 3)
 
-    def read(self) -> store.Read:
+    def read(self) -> pgss.Read:
         rows = tuple((10, 20, qid, True, *(c[k] for k in COUNTERS), 0) for qid, c in sorted(self.cumulative.items()))
         keys = tuple((10, 20, qid, True) for qid in sorted(self.cumulative))
-        texts = {k: store.Text(query=f"SELECT {k[2]} FROM demo_{k[2]}", usename="app", datname="shop") for k in keys}
-        return store.Read(info=store.Info(started_at=START, stats_reset=None, dealloc=0), rows=rows, keys=keys,
+        texts = {k: pgss.Text(query=f"SELECT {k[2]} FROM demo_{k[2]}", usename="app", datname="shop") for k in keys}
+        return pgss.Read(info=pgss.Info(started_at=START, stats_reset=None, dealloc=0), rows=rows, keys=keys,
                           texts=texts)
 
 

@@ -6,9 +6,9 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 
-from monitoring.collectors.database import DatabaseSnapshot
 from monitoring.history import partitions, rollups, snapshots
 from monitoring.history.selectors.database import database_series
+from monitoring.pgstats.database import DatabaseSnapshot
 from tests.monitoring.history.statement_data import make_target
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.collectors.relations import read_relations
 from monitoring.history import partitions, rollups
 from monitoring.history import relations as relation_store
 from monitoring.history.selectors import relation_ranges
 from monitoring.models import Event, Relation, Target
 from monitoring.models import events as ev
+from monitoring.pgstats.relations import read_relations
 from monitoring.targets.connect import connect
 from tests.support.targets import TargetDb
 

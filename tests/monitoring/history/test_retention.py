@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names(table: str) -> list[str]:
-    return [name for name, _start, _end in partitions.existing(partitions.BY_NAME[table])]
+    return [name for name, _start, _end in partitions.existing(partitions.by_name(table))]
 
 
 def test_it_drops_whole_partitions_past_their_retention_and_keeps_the_rest(settings: Any) -> None:
@@ -24,7 +24,7 @@ def test_it_drops_whole_partitions_past_their_retention_and_keeps_the_rest(setti
     old_raw, fresh_raw = now - dt.timedelta(days=9), now - dt.timedelta(days=6)
     old_hour = now - dt.timedelta(days=130)
     partitions.ensure_range("monitoring_database_raw", old_raw, now)
-    partitions.ensure(partitions.BY_NAME["monitoring_database_hour"], old_hour)
+    partitions.ensure(partitions.by_name("monitoring_database_hour"), old_hour)
     target = make_target("retention")
     with connection.cursor() as cur:
         for table, at in (("monitoring_database_raw", old_raw), ("monitoring_database_raw", fresh_raw),
@@ -33,10 +33,10 @@ def test_it_drops_whole_partitions_past_their_retention_and_keeps_the_rest(setti
 
     dropped = partitions.drop_expired(now)
 
-    old_name = partitions.partition_name(partitions.BY_NAME["monitoring_database_raw"],
+    old_name = partitions.partition_name(partitions.by_name("monitoring_database_raw"),
                                          partitions.bounds("day", old_raw)[0])
     assert old_name in dropped and old_name not in names("monitoring_database_raw")
-    assert partitions.partition_name(partitions.BY_NAME["monitoring_database_hour"],
+    assert partitions.partition_name(partitions.by_name("monitoring_database_hour"),
                                      partitions.bounds("month", old_hour)[0]) in dropped
     with connection.cursor() as cur:
         cur.execute("SELECT captured_at FROM monitoring_database_raw WHERE target_id = %s", [target.pk])
@@ -45,7 +45,7 @@ def test_it_drops_whole_partitions_past_their_retention_and_keeps_the_rest(setti
         assert cur.fetchone()[0] == 0
     # a partition for today and the days ahead is always there, and dropping again finds nothing
     made = partitions.ensure_ahead(now)
-    assert all(n in made for n in (partitions.partition_name(partitions.BY_NAME["monitoring_stmt_raw"],
+    assert all(n in made for n in (partitions.partition_name(partitions.by_name("monitoring_stmt_raw"),
                                                              partitions.bounds("day", now + dt.timedelta(days=d))[0])
                                    for d in range(4)))
     assert partitions.drop_expired(now) == []

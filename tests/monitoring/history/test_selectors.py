@@ -7,11 +7,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from monitoring.collectors.activity import read_activity
 from monitoring.collectors.runner import run
 from monitoring.history import activity as activity_store
-from monitoring.history import partitions, rollups
+from monitoring.history import partitions
 from monitoring.history.selectors import activity, configuration, events, fleet, relations, sequences
+from monitoring.pgstats.activity import read_activity
 from monitoring.targets.connect import connect
 from tests.support.targets import MONITOR_ROLE, TargetDb
 from tests.support.workload import blocking_chain
@@ -80,7 +80,7 @@ def test_it_charts_connections_by_state_and_application_raw_and_hourly(target_db
     now = timezone.now()
     raw = activity.connection_series(target.pk, now - dt.timedelta(minutes=5), now, by="state")
     assert raw[-1].counts["active"] >= 2 and raw[-1].max_connections == 200
-    assert rollups.activity_hourly(now) >= 1
+    assert activity_store.HOURLY_ROLLUP.run(now) >= 1
     hourly = activity.connection_series(target.pk, hour, hour + dt.timedelta(hours=1), by="application", res="hour")
     assert len(hourly) == 1 and hourly[0].counts["chain-holder"] == 1 and hourly[0].peak["chain-waiter-2"] == 1
 

@@ -8,8 +8,8 @@ from django.db import connection
 
 from monitoring.history.rollups_statements import rollup_target
 from monitoring.history.selectors import statements as sel
-from monitoring.history.statement_state import COUNTERS
 from monitoring.models import Statement
+from monitoring.pgstats.statements import COUNTERS
 from tests.monitoring.history.statement_data import START, Workload, collect_series, expected, make_target
 
 pytestmark = pytest.mark.django_db

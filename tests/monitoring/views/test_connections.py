@@ -11,8 +11,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from monitoring.collectors.activity import read_activity
 from monitoring.live.connections import summarize
+from monitoring.pgstats.activity import read_activity
 from monitoring.targets.connect import connect
 from tests.monitoring.views.conftest import AppSession
 from tests.support.targets import TargetDb

@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from monitoring.collectors.locks import read_locks
 from monitoring.live.locks import flatten
+from monitoring.pgstats.locks import read_locks
 from monitoring.targets.connect import connect
 from tests.support.targets import TargetDb
 from tests.support.workload import blocking_chain
