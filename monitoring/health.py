@@ -21,11 +21,11 @@ from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 
+from dbconsole.formatting import format_duration
 from monitoring.history.selectors.health import HealthInputs
 from monitoring.live.now import Now
 from monitoring.models import CollectorStatus
 from monitoring.targets.connect import TargetError
-from monitoring.templatetags.dbconsole_ui import format_duration
 
 UNKNOWN, OK, INFO, WARNING, CRITICAL = "unknown", "ok", "info", "warning", "critical"
 RANK = {UNKNOWN: 0, OK: 1, INFO: 2, WARNING: 3, CRITICAL: 4}

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from dbconsole.formatting import format_duration
 from monitoring.charts.registry import get as get_chart
 from monitoring.ui.tables import Table
 
@@ -58,20 +59,6 @@ def _seconds(value: Any) -> float | None:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)
-
-
-def format_duration(seconds: float) -> str:
-    """Mirrors ``formatAge`` in static/js/dbconsole.js: the two must print the same."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms" if seconds > 0 else "0 s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    whole = int(seconds)
-    if whole < 3600:
-        return f"{whole // 60} m {whole % 60:02d} s"
-    if whole < 86400:
-        return f"{whole // 3600} h {whole % 3600 // 60:02d} m"
-    return f"{whole // 86400} d {whole % 86400 // 3600} h"
 
 
 @register.filter

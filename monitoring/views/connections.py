@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import fingerprint, is_htmx, is_poll, no_change, unchanged
 from monitoring import selectors
 from monitoring.charts.connections import BREAKDOWNS, breakdown_of
 from monitoring.live.activity import read_live_activity
@@ -16,9 +17,8 @@ from monitoring.live.connections import DIMENSIONS, summarize
 from monitoring.models import Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import fingerprint, no_change, unchanged
 from monitoring.ui.tables import Column, Table
-from monitoring.views._live import is_htmx, is_poll, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/connections.html"
 REGION = "connections-live"

@@ -10,15 +10,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import fingerprint, is_poll, no_change, unchanged
 from monitoring import selectors
 from monitoring.history.selectors.maintenance import table_maintenance
 from monitoring.live.maintenance import read_maintenance
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import fingerprint, no_change, unchanged
 from monitoring.ui.tables import Column, Table
 from monitoring.ui.timerange import TimeRange
-from monitoring.views._live import is_poll, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/maintenance.html"
 REGION = "maintenance-live"

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django_htmx.http import HttpResponseStopPolling
 
+from dbconsole.htmx import is_htmx, is_permanent, stop_polling
 from monitoring import selectors
 from monitoring.health import Check, overview_checks, summary_of
 from monitoring.history.selectors.health import health_inputs
@@ -19,9 +19,8 @@ from monitoring.live.now import Now, read_now
 from monitoring.models import Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import is_permanent
 from monitoring.ui.timerange import QUERY_KEYS
-from monitoring.views._live import is_htmx, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/overview.html"
 REGION = "now"
@@ -51,7 +50,7 @@ def now_panel(request: HttpRequest, target: str) -> HttpResponse:
         stop = is_permanent(exc.status)
         context.update(error=exc, stopped=stop)
         body = render_to_string(f"{TEMPLATE}#{REGION}", context, request=request)
-        return HttpResponseStopPolling(body) if stop and is_htmx(request) else HttpResponse(body)
+        return stop_polling(HttpResponse(body)) if stop and is_htmx(request) else HttpResponse(body)
     return render(request, f"{TEMPLATE}#{REGION}", context)
 
 

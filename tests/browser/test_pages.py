@@ -15,8 +15,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from dbconsole.formatting import format_duration
 from dbconsole.models import AuditEvent
-from monitoring.templatetags.dbconsole_ui import format_duration
 from tests.browser.conftest import login, screenshot, superuser_target
 from tests.monitoring.live.workloads import vacuum_waiting_on_a_pinned_page
 from tests.support.targets import TargetDb
