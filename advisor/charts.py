@@ -17,17 +17,16 @@ from django.utils import timezone
 
 from advisor.models import Recommendation
 from advisor.rules.options import AdvisorOptions
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, time_series
-from monitoring.charts.markers import RESTART, STATS_RESET, Marker, apply_markers
+from monitoring.events import EVIDENCE_CHARTS
 from monitoring.history.selectors import database as database_selectors
-from monitoring.history.selectors import events as event_selectors
 from monitoring.history.selectors import relations as relation_selectors
 from monitoring.history.selectors import statements as statement_selectors
 from monitoring.models import Relation, SequenceSnapshot
 
 ChartFunction = Callable[[Recommendation], dict[str, Any]]
 CHARTS: dict[str, ChartFunction] = {}
-MARKED = {"restart": RESTART, "database_stats_reset": STATS_RESET, "statements_reset": STATS_RESET}
 MAX_STATEMENTS = 5
 
 
@@ -54,9 +53,7 @@ def _ids(rec: Recommendation) -> dict[str, Any]:
 
 
 def _marked(rec: Recommendation, figure: dict[str, Any], window: tuple[dt.datetime, dt.datetime]) -> dict[str, Any]:
-    markers = [Marker(at=a.at, kind=MARKED[a.kind], label=a.message)
-               for a in event_selectors.events(rec.target_id, *window) if a.kind in MARKED]
-    return apply_markers(figure, markers, window)
+    return marked(figure, rec.target_id, window, EVIDENCE_CHARTS)
 
 
 @chart("index-scans")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import PALETTE, Series, empty, time_series
-from monitoring.charts.markers import apply_markers
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.charts.relations import history_markers
+from monitoring.events import RELATION_CHARTS
 from monitoring.history.selectors.replication import replication_series
 
 
@@ -30,7 +30,7 @@ def replication_lag(req: ChartRequest) -> dict[str, Any]:
     figure["layout"]["yaxis2"] = {"title": {"text": "seconds"}, "overlaying": "y", "side": "right",
                                   "rangemode": "tozero", "showgrid": False, "zeroline": False}
     figure["layout"]["margin"]["r"] = 48
-    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+    return marked(figure, req.target.pk, window, RELATION_CHARTS)
 
 
 @chart("replication-retained-wal", title="WAL retained by replication slots")
@@ -52,4 +52,4 @@ def retained_wal(req: ChartRequest) -> dict[str, Any]:
     figure["layout"]["yaxis2"] = {"title": {"text": "inactive slots"}, "overlaying": "y", "side": "right",
                                   "rangemode": "tozero", "showgrid": False, "zeroline": False, "dtick": 1}
     figure["layout"]["margin"]["r"] = 48
-    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+    return marked(figure, req.target.pk, window, RELATION_CHARTS)

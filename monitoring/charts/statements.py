@@ -13,13 +13,12 @@ from typing import Any
 
 from django.http import Http404
 
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
-from monitoring.charts.markers import RESTART, SETTINGS_CHANGE, STATS_RESET, Marker, apply_markers
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.history.selectors import events as event_selectors
+from monitoring.events import STATEMENT_CHARTS
 from monitoring.history.selectors import resolution
 from monitoring.history.selectors import statements as stmt
-from monitoring.models import events as ev
 
 # (chart name, title): the detail page lays them out in this order.
 DETAIL_CHARTS = (
@@ -28,8 +27,6 @@ DETAIL_CHARTS = (
     ("statement-rows", "Rows"),
     ("statement-io", "I/O"),
 )
-MARKED = {ev.RESTART: RESTART, ev.STATEMENTS_RESET: STATS_RESET, ev.STATEMENT_ENTRIES_RESET: STATS_RESET,
-          ev.STATEMENTS_EVICTED: STATS_RESET, ev.SETTINGS_CHANGED: SETTINGS_CHANGE}
 PER = {"raw": "per collection", "hour": "per hour", "day": "per day"}
 
 
@@ -49,9 +46,7 @@ def _points(req: ChartRequest, *counters: str) -> tuple[list[stmt.StatementPoint
 
 
 def _finish(req: ChartRequest, figure: dict[str, Any], window: Window) -> dict[str, Any]:
-    markers = [Marker(at=a.at, kind=MARKED[a.kind], label=a.message)
-               for a in event_selectors.events(req.target.pk, *window) if a.kind in MARKED]
-    return apply_markers(figure, markers, window=window)
+    return marked(figure, req.target.pk, window, STATEMENT_CHARTS)
 
 
 def _bars_fill_buckets(figure: dict[str, Any], points: list[stmt.StatementPoint]) -> None:
