@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from monitoring import events
 from monitoring.charts.markers import STYLES
-from monitoring.events import Marker, markers_of
+from monitoring.events import Happening, Marker, markers_of
 from monitoring.history.selectors.events import Annotation
 
 T0 = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
@@ -29,7 +29,7 @@ def test_it_maps_every_event_kind_to_a_marker_every_chart_can_draw() -> None:
 
 
 def test_it_marks_evictions_on_statement_charts_only_and_lock_incidents_on_target_charts_only() -> None:
-    happened = [Seen(T0, events.STATEMENTS_EVICTED, "120 entries evicted"),
+    happened: list[Happening] = [Seen(T0, events.STATEMENTS_EVICTED, "120 entries evicted"),
                 Annotation(T0 + dt.timedelta(minutes=5), events.LOCK_INCIDENT, "pid 4711 blocked 3", ref=7),
                 Seen(T0 + dt.timedelta(minutes=9), events.DATABASE_STATS_RESET, "pg_stat_database reset")]
     assert [m.kind for m in markers_of(happened, events.STATEMENT_CHARTS)] == [events.MARK_STATS_RESET]
