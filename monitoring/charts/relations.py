@@ -11,6 +11,7 @@ from django.http import Http404
 
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
+from monitoring.charts.raw_tail import read_to_now
 from monitoring.charts.registry import ChartRequest, chart
 from monitoring.events import RELATION_CHARTS
 from monitoring.history.selectors import relation_ranges
@@ -29,7 +30,7 @@ def index_scans(req: ChartRequest) -> dict[str, Any]:
     if index is None:
         raise Http404("no such index on this target")
     window = (req.time_range.start, req.time_range.end)
-    points = relation_series(req.target.pk, index.seq, *window)
+    points = read_to_now(lambda a, b, res: relation_series(req.target.pk, index.seq, a, b, res=res), *window)
     if not points:
         return empty("not sampled twice in this range yet: scans are differences of two samples")
     figure = time_series([Series(f"scans of {index.name}", [p.at for p in points], [p.scans for p in points],

@@ -1,7 +1,7 @@
 """Charts of one statement (``?seq=``) over the time range, from the history store.
 
 Values are per bucket — one collection interval up to 6 hours, an hour up to 14 days, a day beyond
-(``statement_series`` picks) — and the y-axis says which. Restarts, statistics resets and evictions
+(``dbconsole.timerange.resolution`` picks) — and the y-axis says which. Restarts, statistics resets and evictions
 are marked: a statement's counters start again from zero there, so a dip is not a change in the
 workload. Settings changes are marked too: they explain a latency that moves.
 """
@@ -13,11 +13,11 @@ from typing import Any
 
 from django.http import Http404
 
+from dbconsole.timerange import CHART, resolution
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
 from monitoring.charts.registry import ChartRequest, chart
 from monitoring.events import STATEMENT_CHARTS
-from monitoring.history.selectors import resolution
 from monitoring.history.selectors import statements as stmt
 
 # (chart name, title): the detail page lays them out in this order.
@@ -41,7 +41,7 @@ def _points(req: ChartRequest, *counters: str) -> tuple[list[stmt.StatementPoint
     if found is None:
         raise Http404("no such statement on this target")
     window = (req.time_range.start, req.time_range.end)
-    res = resolution(*window)
+    res = resolution(req.time_range, CHART)
     return stmt.statement_series(req.target.pk, found.seq, *window, res=res, counters=counters), window, res
 
 

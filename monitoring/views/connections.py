@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dbconsole.htmx import fingerprint, is_htmx, is_poll, no_change, unchanged
+from dbconsole.timerange import QUERY_KEYS
 from monitoring import selectors
 from monitoring.charts.connections import BREAKDOWNS, breakdown_of
 from monitoring.live.activity import read_live_activity
@@ -70,7 +71,7 @@ def _history(request: HttpRequest, target: Target) -> dict[str, object]:
     chart = reverse("chart", args=[target.name, "connections-history"])
     params = request.GET.copy()
     for key in list(params):
-        if key not in ("range", "from", "to"):
+        if key not in QUERY_KEYS:
             del params[key]
     params["by"] = by
     query = params.urlencode()

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dbconsole.htmx import is_htmx, is_permanent, stop_polling
+from dbconsole.thresholds import WARNING, thresholds_for
+from dbconsole.timerange import QUERY_KEYS
 from monitoring import selectors
 from monitoring.health import Check, overview_checks, summary_of
 from monitoring.history.selectors.health import health_inputs
@@ -19,7 +21,6 @@ from monitoring.live.now import Now, read_now
 from monitoring.models import Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.timerange import QUERY_KEYS
 from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/overview.html"
@@ -65,7 +66,9 @@ def health_panel(request: HttpRequest, target: str) -> HttpResponse:
         now = read_now(obj)
     except TargetError as exc:
         error = exc
-    checks = overview_checks(now, error, health_inputs([obj.pk])[obj.pk], timezone.now())
+    limits = thresholds_for(obj)
+    inputs = health_inputs([obj.pk], sequence_watch=limits.bound("sequence_used_percent", WARNING))[obj.pk]
+    checks = overview_checks(now, error, inputs, timezone.now(), limits)
     context = {
         "target": obj,
         "checks": [{"check": c, "link": _link(request, c, obj)} for c in checks],
