@@ -10,8 +10,8 @@ Two sources feed the same checks:
 
 Severities, mildest first: ``unknown`` (no data yet), ``ok``, ``info``, ``warning``, ``critical``.
 Every threshold comes from ``dbconsole.thresholds`` (the target's overrides applied: pass
-``thresholds_for(target)`` as ``limits``), the one place the advisor and the alert rules read too, so the
-page can say why a check fired and no other page grades the same state differently.
+``thresholds_for(target)`` as ``limits``), the one table the advisor's rules (and next the alert rules)
+read too: the page can say why a check fired, and no other page grades the same state differently.
 """
 
 from __future__ import annotations
