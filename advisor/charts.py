@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
 
 from advisor.models import Recommendation
 from advisor.rules.options import AdvisorOptions
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, time_series
-from monitoring.charts.markers import RESTART, STATS_RESET, Marker, apply_markers
+from monitoring.charts.raw_tail import read_to_now
+from monitoring.events import EVIDENCE_CHARTS
 from monitoring.history.selectors import database as database_selectors
-from monitoring.history.selectors import events as event_selectors
 from monitoring.history.selectors import relations as relation_selectors
 from monitoring.history.selectors import statements as statement_selectors
 from monitoring.models import Relation, SequenceSnapshot
 
 ChartFunction = Callable[[Recommendation], dict[str, Any]]
 CHARTS: dict[str, ChartFunction] = {}
-MARKED = {"restart": RESTART, "database_stats_reset": STATS_RESET, "statements_reset": STATS_RESET}
 MAX_STATEMENTS = 5
 
 
@@ -54,9 +55,7 @@ def _ids(rec: Recommendation) -> dict[str, Any]:
 
 
 def _marked(rec: Recommendation, figure: dict[str, Any], window: tuple[dt.datetime, dt.datetime]) -> dict[str, Any]:
-    markers = [Marker(at=a.at, kind=MARKED[a.kind], label=a.message)
-               for a in event_selectors.events(rec.target_id, *window) if a.kind in MARKED]
-    return apply_markers(figure, markers, window)
+    return marked(figure, rec.target_id, window, EVIDENCE_CHARTS)
 
 
 @chart("index-scans")
@@ -66,7 +65,7 @@ def index_scans(rec: Recommendation) -> dict[str, Any]:
     names = dict(Relation.objects.filter(target_id=rec.target_id, seq__in=seqs).values_list("seq", "name"))
     series = []
     for seq in seqs:
-        points = relation_selectors.relation_series(rec.target_id, seq, *window)
+        points = read_to_now(partial(relation_selectors.relation_series, rec.target_id, seq), *window)
         series.append(Series(name=f"scans of {names.get(seq, seq)}", x=[p.at for p in points],
                              y=[p.scans for p in points], kind="bar"))
     if not any(s.x for s in series):
@@ -77,7 +76,7 @@ def index_scans(rec: Recommendation) -> dict[str, Any]:
 @chart("table-tuples")
 def table_tuples(rec: Recommendation) -> dict[str, Any]:
     ids, window = _ids(rec), _window(rec)
-    points = relation_selectors.relation_series(rec.target_id, ids["table_seq"], *window)
+    points = read_to_now(partial(relation_selectors.relation_series, rec.target_id, ids["table_seq"]), *window)
     if not points:
         raise LookupError("no two relations samples yet")
     x = [p.at for p in points]
@@ -112,7 +111,7 @@ def statements_time(rec: Recommendation) -> dict[str, Any]:
     statements = [s for s in (rec.evidence or {}).get("statements", []) if s.get("seq")][:MAX_STATEMENTS]
     series = []
     for s in statements:
-        points = statement_selectors.statement_series(rec.target_id, s["seq"], *window)
+        points = read_to_now(partial(statement_selectors.statement_series, rec.target_id, s["seq"]), *window)
         label = " ".join(str(s.get("query", "")).split())[:60]
         series.append(Series(name=label, x=[p.at for p in points], y=[p.exec_ms for p in points]))
     if not any(s.x for s in series):
@@ -122,7 +121,7 @@ def statements_time(rec: Recommendation) -> dict[str, Any]:
 
 def _database(rec: Recommendation) -> tuple[list[Any], tuple[dt.datetime, dt.datetime]]:
     window = _window(rec)
-    points = database_selectors.database_series(rec.target_id, *window)
+    points = read_to_now(partial(database_selectors.database_series, rec.target_id), *window)
     if not points:
         raise LookupError("no two database samples yet")
     return points, window

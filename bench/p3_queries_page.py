@@ -190,13 +190,14 @@ def selectors_alone(target_id: int) -> None:
     """The page's two heavy queries without Django around them: where the time goes."""
     from django.utils import timezone
 
+    from dbconsole.timerange import SPARKLINE, resolution
     from monitoring.history.selectors.statements import one_statement_totals, sparklines, statement_totals
-    from monitoring.views.queries import SPARK_POINTS, spark_resolution
+    from monitoring.views.queries import SPARK_POINTS
 
     now = timezone.now()
     start = now - dt.timedelta(days=7)
     seqs = [r.seq for r in statement_totals(target_id, start, now).rows]
-    res = spark_resolution(now - start)
+    res = resolution(now - start, SPARKLINE)
     report("selector_statement_totals_7d", _timed_call(lambda: statement_totals(target_id, start, now)))
     report("selector_sparklines_7d", _timed_call(
         lambda: sparklines(target_id, seqs, start, now, res=res, max_points=SPARK_POINTS)))

@@ -18,7 +18,8 @@ class TargetAdminForm(forms.ModelForm[Target]):
 
     class Meta:
         model = Target
-        fields = ["name", "host", "port", "dbname", "username", "sslmode", "enabled", "tags", "intervals"]
+        fields = ["name", "host", "port", "dbname", "username", "sslmode", "enabled", "tags", "intervals",
+                  "thresholds"]
 
 
 @admin.register(Target)

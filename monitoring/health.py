@@ -9,7 +9,9 @@ Two sources feed the same checks:
   connects to targets) or an unreachable target, the "now" checks again from the newest activity sample.
 
 Severities, mildest first: ``unknown`` (no data yet), ``ok``, ``info``, ``warning``, ``critical``.
-Every threshold is a module constant so the page can say why a check fired.
+Every threshold comes from ``dbconsole.thresholds`` (the target's overrides applied: pass
+``thresholds_for(target)`` as ``limits``), the one table the advisor's rules (and next the alert rules)
+read too: the page can say why a check fired, and no other page grades the same state differently.
 """
 
 from __future__ import annotations
@@ -21,30 +23,29 @@ from typing import Any
 
 from django.template.defaultfilters import filesizeformat
 
+from dbconsole.formatting import format_duration
+from dbconsole.thresholds import (
+    CRITICAL,
+    DEFAULT,
+    INFO,
+    OK,
+    RANK,
+    UNKNOWN,
+    WARNING,
+    XID_LIMIT,
+    Thresholds,
+    grade_sequence,
+    grade_wraparound,
+)
 from monitoring.history.selectors.health import HealthInputs
 from monitoring.live.now import Now
 from monitoring.models import CollectorStatus
 from monitoring.targets.connect import TargetError
-from monitoring.templatetags.dbconsole_ui import format_duration
 
-UNKNOWN, OK, INFO, WARNING, CRITICAL = "unknown", "ok", "info", "warning", "critical"
-RANK = {UNKNOWN: 0, OK: 1, INFO: 2, WARNING: 3, CRITICAL: 4}
 LEVEL = {UNKNOWN: "muted", OK: "ok", INFO: "info", WARNING: "warn", CRITICAL: "error"}
 
-LONG_QUERY_SECONDS = (300, 3600)                 # warning, critical
-IDLE_TX_SECONDS = (60, 900)                      # history only: the live panel counts sessions
-BLOCKED_SESSIONS = (1, 5)
-SATURATION = (0.80, 0.95)                        # of max_connections (live) / usable slots (history)
-CACHE_HIT = (0.95, 0.80)                         # below: warning, critical
-XID_LIMIT = 2**31                                # wraparound: the server stops assigning ids before this
-HARD_AGE = 1_500_000_000                         # critical at the lower of this and twice the freeze max age
-SEQUENCE_PCT = (75.0, 90.0)
-LAG_SECONDS = (60.0, 300.0)
-LAG_BYTES = (1 << 30, 16 << 30)
-SLOT_RETAINED_BYTES = 1 << 30
-ARCHIVE_RECENT = dt.timedelta(hours=24)
-STALE_AFTER = dt.timedelta(minutes=15)           # no collector succeeded for this long: data is stale
-ACTIVITY_FRESH = dt.timedelta(minutes=10)        # an older activity sample says nothing about "now"
+# Not a severity: how old the newest activity sample may be to stand in for "now" (else no such check).
+ACTIVITY_FRESH = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -84,106 +85,103 @@ def by_severity(checks: Iterable[Check]) -> list[Check]:
     return sorted(checks, key=lambda c: -c.rank)
 
 
-def _grade(value: float, thresholds: tuple[float, float]) -> str:
-    return CRITICAL if value >= thresholds[1] else WARNING if value >= thresholds[0] else OK
-
-
 # -- the overview and the fleet -----------------------------------------------------------------------
 
 def overview_checks(now: Now | None, error: TargetError | None, inputs: HealthInputs,
-                    at: dt.datetime) -> list[Check]:
+                    at: dt.datetime, limits: Thresholds = DEFAULT) -> list[Check]:
     """Live checks when the target answered, else its error and the same checks from the newest sample."""
     if now is not None:
-        checks = live_checks(now)
+        checks = live_checks(now, limits)
     else:
         checks = []
         if error is not None:
             checks.append(Check("reachable", "Target reachable", CRITICAL, f"{error.status}: {error.message}",
                                 hint=error.hint))
-        checks += activity_checks(inputs, at)
-    return by_severity([*checks, *history_checks(inputs, at)])
+        checks += activity_checks(inputs, at, limits)
+    return by_severity([*checks, *history_checks(inputs, at, limits)])
 
 
-def fleet_checks(inputs: HealthInputs, at: dt.datetime) -> list[Check]:
+def fleet_checks(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> list[Check]:
     """History only: the fleet page never connects to a target."""
-    return by_severity([*activity_checks(inputs, at), *history_checks(inputs, at)])
+    return by_severity([*activity_checks(inputs, at, limits), *history_checks(inputs, at, limits)])
 
 
-def live_checks(now: Now) -> list[Check]:
+def live_checks(now: Now, limits: Thresholds = DEFAULT) -> list[Check]:
     longest = now.longest_query.total_seconds() if now.longest_query else 0.0
     return [
-        _long_queries(longest, None),
-        Check("idle_in_transaction", "Idle in transaction", WARNING if now.idle_in_transaction else OK,
+        _long_queries(longest, None, limits),
+        Check("idle_in_transaction", "Idle in transaction",
+              limits.grade("idle_in_transaction_sessions", now.idle_in_transaction),
               f"{now.idle_in_transaction} session{'s' if now.idle_in_transaction != 1 else ''} idle in transaction",
               hint="they hold locks and keep vacuum from cleaning up until the application commits"
               if now.idle_in_transaction else "", page="activity"),
-        _blocked(now.waiting_on_locks, None),
-        _saturation(now.connections, now.max_connections, "max_connections", None),
-        _cache_hit(now.cache_hit_ratio, None),
+        _blocked(now.waiting_on_locks, None, limits),
+        _saturation(now.connections, now.max_connections, "max_connections", None, limits),
+        _cache_hit(now.cache_hit_ratio, None, limits),
     ]
 
 
-def activity_checks(inputs: HealthInputs, at: dt.datetime) -> list[Check]:
+def activity_checks(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> list[Check]:
     """The "now" checks from the newest activity and database samples, while they are recent."""
     out = []
     sample = inputs.activity
     if sample is not None and at - sample["captured_at"] <= ACTIVITY_FRESH:
         when = sample["captured_at"]
-        out.append(_long_queries(float(sample["longest_query_seconds"] or 0), when))
+        out.append(_long_queries(float(sample["longest_query_seconds"] or 0), when, limits))
         idle = int(sample["idle_in_transaction"] or 0)
         idle_for = float(sample["longest_idle_tx_seconds"] or 0)
-        severity = _grade(idle_for, IDLE_TX_SECONDS) if idle else OK
+        severity = limits.grade("idle_in_transaction_seconds", idle_for) if idle else OK
         out.append(Check("idle_in_transaction", "Idle in transaction", severity,
                          f"{idle} session{'s' if idle != 1 else ''} idle in transaction"
                          + (f", the longest for {format_duration(idle_for)}" if idle else ""),
                          page="activity", as_of=when))
-        out.append(_blocked(int(sample["waiting_lock"] or 0), when))
+        out.append(_blocked(int(sample["waiting_lock"] or 0), when, limits))
         usable = int(sample["max_connections"]) - int(sample["reserved_connections"])
-        out.append(_saturation(int(sample["clients"]), usable, "usable connections", when))
+        out.append(_saturation(int(sample["clients"]), usable, "usable connections", when, limits))
     database = inputs.database
     if database is not None:
         touched = (database["blks_hit"] or 0) + (database["blks_read"] or 0)
         ratio = database["blks_hit"] / touched if touched else None
-        out.append(_cache_hit(ratio, database["captured_at"]))
+        out.append(_cache_hit(ratio, database["captured_at"], limits))
     return out
 
 
-def history_checks(inputs: HealthInputs, at: dt.datetime) -> list[Check]:
+def history_checks(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> list[Check]:
     return [
-        wraparound(inputs),
-        sequence_overflow(inputs),
+        wraparound(inputs, limits),
+        sequence_overflow(inputs, limits),
         invalid_indexes(inputs),
-        replication_lag(inputs),
-        archiver(inputs, at),
-        collectors(inputs.statuses, at),
+        replication_lag(inputs, limits),
+        archiver(inputs, at, limits),
+        collectors(inputs.statuses, at, limits),
     ]
 
 
 # -- the "now" checks ---------------------------------------------------------------------------------
 
-def _long_queries(seconds: float, as_of: dt.datetime | None) -> Check:
-    severity = _grade(seconds, LONG_QUERY_SECONDS)
+def _long_queries(seconds: float, as_of: dt.datetime | None, limits: Thresholds) -> Check:
+    severity = limits.grade("long_query_seconds", seconds)
     summary = f"longest running query: {format_duration(seconds)}" if seconds else "no query running"
     return Check("long_queries", "Long-running queries", severity, summary, page="activity", as_of=as_of,
-                 hint=f"warning from {format_duration(LONG_QUERY_SECONDS[0])}, critical from "
-                      f"{format_duration(LONG_QUERY_SECONDS[1])}" if severity != OK else "")
+                 hint=f"warning from {format_duration(limits.bound('long_query_seconds', WARNING))}, critical from "
+                      f"{format_duration(limits.bound('long_query_seconds', CRITICAL))}" if severity != OK else "")
 
 
-def _blocked(count: int, as_of: dt.datetime | None) -> Check:
-    return Check("blocked", "Blocked sessions", _grade(count, BLOCKED_SESSIONS),
+def _blocked(count: int, as_of: dt.datetime | None, limits: Thresholds) -> Check:
+    return Check("blocked", "Blocked sessions", limits.grade("blocked_sessions", count),
                  f"{count} session{'s' if count != 1 else ''} waiting on a lock", page="locks", as_of=as_of)
 
 
-def _saturation(used: int, limit: int, of: str, as_of: dt.datetime | None) -> Check:
+def _saturation(used: int, limit: int, of: str, as_of: dt.datetime | None, limits: Thresholds) -> Check:
     ratio = used / limit if limit else 0.0
-    return Check("connections", "Connection saturation", _grade(ratio, SATURATION),
+    return Check("connections", "Connection saturation", limits.grade("connection_saturation", ratio),
                  f"{used} of {limit} {of} ({ratio:.0%})", page="connections", as_of=as_of)
 
 
-def _cache_hit(ratio: float | None, as_of: dt.datetime | None) -> Check:
+def _cache_hit(ratio: float | None, as_of: dt.datetime | None, limits: Thresholds) -> Check:
     if ratio is None:
         return Check("cache_hit", "Cache hit ratio", UNKNOWN, "no block read yet", as_of=as_of)
-    severity = CRITICAL if ratio < CACHE_HIT[1] else WARNING if ratio < CACHE_HIT[0] else OK
+    severity = limits.grade("cache_hit_ratio", ratio)
     return Check("cache_hit", "Cache hit ratio", severity, f"{ratio:.2%} of blocks found in shared buffers",
                  hint="since the statistics were reset; shared_buffers may be too small for the working set"
                  if severity != OK else "", as_of=as_of)
@@ -191,7 +189,7 @@ def _cache_hit(ratio: float | None, as_of: dt.datetime | None) -> Check:
 
 # -- the history checks ---------------------------------------------------------------------------------
 
-def wraparound(inputs: HealthInputs) -> Check:
+def wraparound(inputs: HealthInputs, limits: Thresholds = DEFAULT) -> Check:
     database = inputs.database
     if database is None or database["xid_age"] is None:
         return Check("wraparound", "Wraparound age", UNKNOWN, "not collected yet (database collector)",
@@ -201,8 +199,7 @@ def wraparound(inputs: HealthInputs) -> Check:
              "autovacuum_multixact_freeze_max_age"))
     severity, parts = OK, []
     for label, age, limit, setting in ages:
-        this = CRITICAL if age >= min(2 * limit, HARD_AGE) else WARNING if age >= limit else OK
-        severity = max(severity, this, key=RANK.__getitem__)
+        severity = max(severity, grade_wraparound(age, limit, limits), key=RANK.__getitem__)
         parts.append(f"{label} age {age:,} ({age / limit:.0%} of {setting})")
     details = tuple(
         Detail(t.name, f"XID age {t.xid_age:,} ({t.xid_age / inputs.freeze_max_age:.0%}), "
@@ -218,25 +215,32 @@ def wraparound(inputs: HealthInputs) -> Check:
                  page="maintenance", as_of=database["captured_at"])
 
 
-def sequence_overflow(inputs: HealthInputs) -> Check:
+def sequence_overflow(inputs: HealthInputs, limits: Thresholds = DEFAULT) -> Check:
+    watch = limits.bound("sequence_used_percent", WARNING)
     if inputs.sequences_at is None:
         return Check("sequences", "Sequence overflow", UNKNOWN, "not collected yet (sequences collector, daily)")
-    if not inputs.sequences:
+    # The selector reads from its ``sequence_watch`` (the lowest warning among the targets it reads).
+    watched = [s for s in inputs.sequences if _sequence_grade(s, limits) != OK]
+    if not watched:
         return Check("sequences", "Sequence overflow", OK,
-                     f"every sequence below {SEQUENCE_PCT[0]:.0f}% of its range", as_of=inputs.sequences_at)
+                     f"every sequence below {watch:.0f}% of its range", as_of=inputs.sequences_at)
     details = []
-    for s in inputs.sequences:
+    for s in watched:
         pct = float(s["percent_used"])
         feeds = f", feeds {s['column']} ({s.get('column_type') or '?'})" if s.get("column") else ""
         details.append(Detail(f"{s['schema']}.{s['name']}",
                               f"{pct:.1f}% used ({int(s['last_value']):,} of {int(s['max_value']):,}){feeds}",
-                              severity=_grade(pct, SEQUENCE_PCT)))
+                              severity=_sequence_grade(s, limits)))
     severity = max((d.severity for d in details), key=RANK.__getitem__)
     full = details[0]
     return Check("sequences", "Sequence overflow", severity,
-                 f"{len(details)} sequence{'s' if len(details) != 1 else ''} at {SEQUENCE_PCT[0]:.0f}% or more; "
+                 f"{len(details)} sequence{'s' if len(details) != 1 else ''} at {watch:.0f}% or more; "
                  f"fullest {full.label}", details=tuple(details), as_of=inputs.sequences_at,
                  hint="move the column (and the sequence) to bigint before the range runs out")
+
+
+def _sequence_grade(sequence: dict[str, Any], limits: Thresholds) -> str:
+    return grade_sequence(float(sequence["percent_used"]), bool(sequence.get("cycle")), limits)
 
 
 def invalid_indexes(inputs: HealthInputs) -> Check:
@@ -253,7 +257,7 @@ def invalid_indexes(inputs: HealthInputs) -> Check:
                  as_of=inputs.tables_at)
 
 
-def replication_lag(inputs: HealthInputs) -> Check:
+def replication_lag(inputs: HealthInputs, limits: Thresholds = DEFAULT) -> Check:
     sample = inputs.replication
     if sample is None:
         return Check("replication", "Replication lag", UNKNOWN, "not collected yet (replication collector)")
@@ -262,13 +266,13 @@ def replication_lag(inputs: HealthInputs) -> Check:
         delay = sample["replay_delay_seconds"]
         if delay is not None:
             details.append(Detail("this standby", f"replay {format_duration(float(delay))} behind the primary",
-                                  hint="an idle primary makes this grow too", severity=_grade(float(delay),
-                                                                                              LAG_SECONDS)))
+                                  hint="an idle primary makes this grow too",
+                                  severity=limits.grade("replication_lag_seconds", float(delay))))
     for replica in sample["replicas"] or []:
         name = replica.get("application_name") or replica.get("client_addr") or f"pid {replica.get('pid')}"
         lag_s, lag_b = replica.get("replay_lag_seconds"), replica.get("replay_lag_bytes")
-        severity = max(_grade(float(lag_s or 0), LAG_SECONDS), _grade(float(lag_b or 0), LAG_BYTES),
-                       key=RANK.__getitem__)
+        severity = max(limits.grade("replication_lag_seconds", float(lag_s or 0)),
+                       limits.grade("replication_lag_bytes", float(lag_b or 0)), key=RANK.__getitem__)
         if replica.get("state") not in (None, "streaming"):
             severity = max(severity, WARNING, key=RANK.__getitem__)
         details.append(Detail(name, f"{replica.get('state')}, replay {format_duration(float(lag_s or 0))} / "
@@ -278,8 +282,10 @@ def replication_lag(inputs: HealthInputs) -> Check:
         severity = OK
         if slot.get("wal_status") == "lost":
             severity = CRITICAL
-        elif slot.get("wal_status") == "unreserved" or (not slot.get("active") and retained >= SLOT_RETAINED_BYTES):
+        elif slot.get("wal_status") == "unreserved":
             severity = WARNING
+        elif not slot.get("active"):
+            severity = limits.grade("slot_retained_bytes", retained)
         details.append(Detail(f"slot {slot.get('slot_name')}",
                               f"{'active' if slot.get('active') else 'inactive'}, retains "
                               f"{filesizeformat(retained)} of WAL ({slot.get('wal_status') or 'unknown'})",
@@ -296,7 +302,7 @@ def replication_lag(inputs: HealthInputs) -> Check:
                  as_of=sample["captured_at"])
 
 
-def archiver(inputs: HealthInputs, at: dt.datetime) -> Check:
+def archiver(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> Check:
     sample = inputs.replication
     if sample is None:
         return Check("archiver", "WAL archiving", UNKNOWN, "not collected yet (replication collector)")
@@ -308,7 +314,8 @@ def archiver(inputs: HealthInputs, at: dt.datetime) -> Check:
                      f"archiving fails: {sample['last_failed_wal']} failed at {failed_at:%Y-%m-%d %H:%M:%S} "
                      f"({failed:,} failures since the statistics reset)", as_of=when, page="replication",
                      hint="WAL piles up in pg_wal until archive_command succeeds: check its log lines")
-    if failed_at is not None and at - failed_at <= ARCHIVE_RECENT:
+    recent = dt.timedelta(seconds=limits.bound("archive_failure_recent_seconds", WARNING))
+    if failed_at is not None and at - failed_at <= recent:
         return Check("archiver", "WAL archiving", WARNING,
                      f"recovered; {sample['last_failed_wal']} failed at {failed_at:%Y-%m-%d %H:%M:%S}",
                      as_of=when, page="replication")
@@ -319,7 +326,7 @@ def archiver(inputs: HealthInputs, at: dt.datetime) -> Check:
                  page="replication")
 
 
-def collectors(statuses: list[CollectorStatus], at: dt.datetime) -> Check:
+def collectors(statuses: list[CollectorStatus], at: dt.datetime, limits: Thresholds = DEFAULT) -> Check:
     ran = [s for s in statuses if s.status != "never"]
     if not ran:
         return Check("collectors", "Collectors", UNKNOWN, "no collector has run yet")
@@ -333,7 +340,7 @@ def collectors(statuses: list[CollectorStatus], at: dt.datetime) -> Check:
         severity = CRITICAL if len(failing) == len(ran) else WARNING
         summary = (f"{len(failing)} of {len(ran)} failing: "
                    + ", ".join(f"{s.collector} ({s.status})" for s in failing))
-    elif latest is None or at - latest > STALE_AFTER:
+    elif latest is None or at - latest > dt.timedelta(seconds=limits.bound("collection_stale_seconds", WARNING)):
         severity, summary = WARNING, (f"no collection since {latest:%Y-%m-%d %H:%M}" if latest
                                       else "no collection succeeded yet")
     elif details:

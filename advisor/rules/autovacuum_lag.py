@@ -21,9 +21,8 @@ from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct, fmt_time
 from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import TableDeltas, TableInfo
+from dbconsole.thresholds import OK, WARNING, least
 
-MIN_DEAD = 1_000
-MIN_RATIO = 0.10
 TARGET_MINUTES = 10
 
 
@@ -54,7 +53,8 @@ class AutovacuumLag(Rule):
             options = reloptions.get(table.qualified, {})
             dead, live = table.n_dead_tup or 0, table.n_live_tup or 0
             ratio = dead / (dead + live) if dead + live else 0.0
-            if dead < MIN_DEAD or ratio < MIN_RATIO:
+            # Worth a look when both the dead tuples and their share reach info (autovacuum_lag_* thresholds).
+            if _grade(ctx, dead, ratio) == OK:
                 continue
             threshold = float(options.get("autovacuum_vacuum_threshold", base_threshold))
             scale = float(options.get("autovacuum_vacuum_scale_factor", base_scale))
@@ -106,7 +106,7 @@ class AutovacuumLag(Rule):
         ev.chart("table-tuples", "Live and dead tuples")
         return Finding(
             kind="autovacuum_lag", object_key=table.qualified, object_label=table.qualified,
-            severity="warning" if disabled or (ratio >= 0.2 and dead >= 100_000) else "info",
+            severity=WARNING if disabled else _grade(ctx, dead, ratio),
             title=f"Autovacuum is {lagging} on {table.name}",
             summary=f"{table.qualified} holds {fmt_count(dead)} dead tuples ({fmt_pct(ratio, 0)} of its rows); "
                     f"autovacuum is {lagging}. Per-table settings make it vacuum this table sooner.",
@@ -116,3 +116,9 @@ class AutovacuumLag(Rule):
             benefit_score=float(dead), table=table.qualified,
             changes=[autovacuum(table.schema, table.name, suggested)],
         )
+
+
+def _grade(ctx: RuleContext, dead: int, ratio: float) -> str:
+    """The level both the dead tuples and their share of the table reach."""
+    return least(ctx.thresholds.grade("autovacuum_lag_dead_tuples", dead),
+                 ctx.thresholds.grade("autovacuum_lag_dead_ratio", ratio))

@@ -14,8 +14,7 @@ from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count
 from advisor.rules.findings import Finding, RuleSkipped
-
-MIN_LAGGING = 2
+from dbconsole.thresholds import OK
 
 
 @register
@@ -45,7 +44,7 @@ class ConfigAutovacuum(Rule):
                 cost="background vacuum I/O", benefit_score=None,
             ))
         lagging = [f for f in ctx.findings if f.kind == "autovacuum_lag" and not f.material.get("disabled")]
-        if len(lagging) < MIN_LAGGING:
+        if ctx.thresholds.grade("autovacuum_lagging_tables", len(lagging)) == OK:
             return findings
         limit = pg.number(settings, "autovacuum_vacuum_cost_limit")
         effective = pg.number(settings, "vacuum_cost_limit") if limit is None or limit < 0 else limit

@@ -16,9 +16,8 @@ from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_duration, fmt_pct
 from advisor.rules.findings import Finding, RuleSkipped
+from dbconsole.thresholds import OK, least
 
-MIN_REQUESTED = 3
-MIN_SHARE = 0.2
 GB = 1024 ** 3
 
 
@@ -39,7 +38,10 @@ class ConfigCheckpoints(Rule):
             raise RuleSkipped("no settings collection yet", ctx.history.collect_hint("settings"))
         timed, requested = db.checkpoints_timed or 0, db.checkpoints_req or 0
         total = timed + requested
-        if requested < MIN_REQUESTED or requested / total < MIN_SHARE:
+        # Both the count and the share of requested checkpoints must reach a level (checkpoints_requested*).
+        severity = least(ctx.thresholds.grade("checkpoints_requested", requested),
+                         ctx.thresholds.grade("checkpoints_requested_share", requested / total))
+        if severity == OK:
             return []
         current = pg.as_bytes(settings, "max_wal_size") or GB
         timeout_s = (pg.as_ms(settings, "checkpoint_timeout") or 300_000) / 1000
@@ -65,7 +67,7 @@ class ConfigCheckpoints(Rule):
         ev.chart("checkpoints", "Checkpoints timed and requested")
         return [Finding(
             kind="config_checkpoints", object_key="max_wal_size", object_label="max_wal_size",
-            severity="warning" if requested / total >= 0.5 and requested >= 10 else "info",
+            severity=severity,
             title=f"{fmt_pct(requested / total)} of checkpoints were forced: raise max_wal_size to {fmt_bytes(wanted)}",
             summary=f"{fmt_count(requested)} of {fmt_count(total)} checkpoints in the window were requested "
                     f"rather than timed; max_wal_size ({fmt_bytes(current)}) is small for "

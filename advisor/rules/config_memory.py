@@ -15,6 +15,7 @@ from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct
 from advisor.rules.findings import Finding, RuleSkipped
+from dbconsole.thresholds import OK, worst
 
 GB = 1024 ** 3
 
@@ -41,8 +42,9 @@ class ConfigMemory(Rule):
         if shared is not None:
             wanted = pg.round_mb(ram * 0.25, 128)
             share = shared / ram
-            if share < 0.15 or share > 0.40:
-                severity = "warning" if share < 0.10 or share > 0.5 else "info"
+            too_large = ctx.thresholds.grade("shared_buffers_ram_share_high", share)
+            severity = worst(ctx.thresholds.grade("shared_buffers_ram_share_low", share), too_large)
+            if severity != OK:
                 ev = _base(ram, "shared_buffers", shared)
                 ev.fact("Share of RAM", share, fmt_pct(share, 1),
                         hint="a quarter is the usual start on a dedicated server")
@@ -50,7 +52,7 @@ class ConfigMemory(Rule):
                     ev.fact("Database size", db.size_bytes, fmt_bytes(db.size_bytes))
                 if db is not None and db.cache_hit_ratio is not None:
                     ev.fact("Buffer cache hit ratio in the window", db.cache_hit_ratio, fmt_pct(db.cache_hit_ratio, 2))
-                if share > 0.40:
+                if too_large != OK:
                     ev.note("Above ~40% of RAM, shared_buffers competes with the OS page cache, which holds the same "
                             "pages a second time, and with work_mem of every connection.")
                 else:
@@ -61,12 +63,13 @@ class ConfigMemory(Rule):
         cache = pg.as_bytes(settings, "effective_cache_size")
         if cache is not None:
             share = cache / ram
-            if share < 0.40 or share > 0.90:
+            too_small = ctx.thresholds.grade("effective_cache_size_ram_share_low", share)
+            if worst(too_small, ctx.thresholds.grade("effective_cache_size_ram_share_high", share)) != OK:
                 wanted = pg.round_mb(ram * 0.70, 256)
                 ev = _base(ram, "effective_cache_size", cache)
                 ev.fact("Share of RAM", share, fmt_pct(share, 1), hint="½ to ¾ of RAM is what the OS can cache")
                 ev.note("It allocates nothing: it tells the planner how much of the data is likely cached, which "
-                        "makes index scans look " + ("too expensive." if share < 0.40 else "cheaper than they are."))
+                        "makes index scans look " + ("too expensive." if too_small != OK else "cheaper than they are."))
                 findings.append(_finding(ctx, "effective_cache_size", "info", cache, wanted, ev, major,
                                          "none; takes effect on reload"))
         maint = pg.as_bytes(settings, "maintenance_work_mem")

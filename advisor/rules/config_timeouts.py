@@ -12,9 +12,7 @@ from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_duration, fmt_time
 from advisor.rules.findings import Finding, RuleSkipped
-
-IDLE_TX_SECONDS = 300
-LONG_QUERY_SECONDS = 3600
+from dbconsole.thresholds import OK, WARNING
 
 
 @register
@@ -36,7 +34,8 @@ class ConfigTimeouts(Rule):
         major = ctx.target.server_major
         idle_timeout = pg.as_ms(settings, "idle_in_transaction_session_timeout") or 0
         idle = activity.longest_idle_tx_seconds or 0
-        if idle_timeout == 0 and idle >= IDLE_TX_SECONDS:
+        idle_grade = ctx.thresholds.grade("idle_in_transaction_untimed_seconds", idle)
+        if idle_timeout == 0 and idle_grade != OK:
             ev = Evidence()
             ev.fact("Longest idle-in-transaction session seen", idle, fmt_duration(idle),
                     hint=f"at {fmt_time(activity.longest_idle_tx_at)}")
@@ -49,18 +48,18 @@ class ConfigTimeouts(Rule):
             findings.append(Finding(
                 kind="config_timeouts", object_key="idle_in_transaction_session_timeout",
                 object_label="idle_in_transaction_session_timeout",
-                severity="warning" if idle >= 3600 else "info",
+                severity=idle_grade,
                 title=f"Sessions sit idle in transaction for up to {fmt_duration(idle)}: set a timeout",
                 summary=f"A session was idle inside a transaction for {fmt_duration(idle)} and nothing ends such "
                         "sessions (idle_in_transaction_session_timeout = 0).",
-                evidence=ev.to_dict(), material={"long": idle >= 3600},
+                evidence=ev.to_dict(), material={"long": idle_grade == WARNING},
                 benefit="vacuum and DDL no longer held back by forgotten transactions",
                 cost="sessions idle in a transaction longer than the timeout are disconnected",
                 benefit_score=float(idle),
             ))
         statement_timeout = pg.as_ms(settings, "statement_timeout") or 0
         longest = activity.longest_query_seconds or 0
-        if statement_timeout == 0 and longest >= LONG_QUERY_SECONDS:
+        if statement_timeout == 0 and ctx.thresholds.grade("long_query_untimed_seconds", longest) != OK:
             ev = Evidence()
             ev.fact("Longest query seen", longest, fmt_duration(longest),
                     hint=f"at {fmt_time(activity.longest_query_at)}")

@@ -14,10 +14,9 @@ from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
 from advisor.rules.findings import Finding, RuleSkipped
+from dbconsole.thresholds import OK
 
 MB = 1024 * 1024
-MIN_FILES = 10
-MIN_BYTES = 32 * MB
 MAX_SUGGESTED = 256 * MB
 TOP_STATEMENTS = 5
 BLOCK = 8192
@@ -39,7 +38,8 @@ class ConfigWorkMem(Rule):
         if not settings:
             raise RuleSkipped("no settings collection yet", ctx.history.collect_hint("settings"))
         files, spilled = db.temp_files or 0, db.temp_bytes or 0
-        if files < MIN_FILES or spilled < MIN_BYTES:
+        # Enough temp files and enough bytes spilled (temp_files, temp_bytes); the bytes say how bad.
+        if OK in (ctx.thresholds.grade("temp_files", files), ctx.thresholds.grade("temp_bytes", spilled)):
             return []
         current = pg.as_bytes(settings, "work_mem") or 4 * MB
         connections = int(pg.number(settings, "max_connections") or 100)
@@ -83,7 +83,7 @@ class ConfigWorkMem(Rule):
         ev.chart("database-temp", "Temp bytes written")
         return [Finding(
             kind="config_work_mem", object_key="work_mem", object_label="work_mem",
-            severity="warning" if spilled >= 10 * 1024 * MB else "info",
+            severity=ctx.thresholds.grade("temp_bytes", spilled),
             title=(f"{fmt_count(files)} temp files ({fmt_bytes(spilled)}) in the window: "
                    + (f"raise work_mem to {fmt_bytes(wanted)}" if wanted > current
                       else "give the spilling statements more work_mem")),

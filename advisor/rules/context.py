@@ -12,6 +12,7 @@ from advisor.rules.catalog import Catalog
 from advisor.rules.findings import Finding
 from advisor.rules.history import History
 from advisor.rules.options import AdvisorOptions
+from dbconsole.thresholds import Thresholds, thresholds_for
 from monitoring.models import Target
 from monitoring.targets.connect import Guard, TargetError, connect
 
@@ -31,6 +32,8 @@ class RuleContext:
         self.now = now
         self.window_start = now - options.window
         self.history = History(target, self.window_start, now)
+        # Severity thresholds, with the target's overrides: the same the health checks grade with.
+        self.thresholds: Thresholds = thresholds_for(target)
         self.findings: list[Finding] = []
         self.notes: dict[str, Any] = {}
         self._stack = contextlib.ExitStack()

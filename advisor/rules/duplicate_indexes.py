@@ -22,9 +22,8 @@ from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, size_class
 from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import IndexInfo
+from dbconsole.thresholds import INFO, WARNING
 from pgsql.indexdefs import IndexShape, parse_index
-
-BIG_REDUNDANT_BYTES = 1024 ** 3
 
 
 def _protected(index: IndexInfo) -> bool:
@@ -93,7 +92,7 @@ class DuplicateIndexes(Rule):
             if not covering:
                 continue
             keep = min(covering, key=lambda m: (len(m[1].keys), _keep_order(m[0])))[0]
-            severity = "warning" if (index.bytes or 0) >= BIG_REDUNDANT_BYTES else "info"
+            severity = WARNING if ctx.thresholds.grade("redundant_index_bytes", index.bytes or 0) == WARNING else INFO
             dropped.add(index.seq)
             out.append(self._finding(ctx, "redundant_index", index, keep, severity,
                                      f"the keys of {index.name} are a prefix of {keep.name}'s"))

@@ -18,9 +18,9 @@ from advisor.rules.changes import fk_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
 from advisor.rules.findings import Finding
+from dbconsole.thresholds import WARNING
 from pgsql.ident import choose_name, quote_ident_if_needed
 
-BIG_CHILD_ROWS = 10_000
 ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
 
 
@@ -89,7 +89,7 @@ class ForeignKeyIndexes(Rule):
                 + (f", and ON DELETE {on_delete} then changes them." if on_delete in ("CASCADE", "SET NULL")
                    else "."))
         ev.ids(schema=fk.schema, table=fk.table, columns=list(fk.columns), table_seq=child.seq if child else None)
-        big = rows is not None and rows >= BIG_CHILD_ROWS
+        big = ctx.thresholds.grade("fk_child_rows", rows) == WARNING
         deletes = bool(parent_writes and (parent_writes.n_tup_del or parent_writes.n_tup_upd))
         severity = "warning" if big and (deletes or on_delete in ("CASCADE", "SET NULL")) else "info"
         if big and not deletes:

@@ -17,9 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.conf import settings as django_settings
 from django.db import connection
 
+from dbconsole.timerange import TOTALS, resolution
 from monitoring.history.selectors import database as database_selectors
 from monitoring.history.selectors import events as event_selectors
 from monitoring.history.selectors import relations as relation_selectors
@@ -284,8 +284,7 @@ class History:
         latest = database_selectors.database_latest(self.target.pk)
         if latest is None:
             return None
-        raw_days = getattr(django_settings, "RETENTION_RAW_DAYS", 7)
-        res = "raw" if self.end - self.start <= dt.timedelta(days=raw_days) else "hour"
+        res = resolution(self.end - self.start, TOTALS)   # sums over the window: every sample kept
         points = database_selectors.database_series(self.target.pk, self.start, self.end, res=res)
         hit, read = latest.get("blks_hit") or 0, latest.get("blks_read") or 0
         return DatabaseInfo(

@@ -33,7 +33,7 @@ class IndexBloat(Rule):
         findings = []
         for seq, b in bloat.items():
             index = indexes.get(seq)
-            if index is None or not index.is_valid or index.method != "btree" or not worth_it(b):
+            if index is None or not index.is_valid or index.method != "btree" or not worth_it(b, ctx.thresholds):
                 continue
             if index.qualified_name in dropping:
                 continue  # about to be dropped: rebuilding it first would be wasted work
@@ -55,7 +55,7 @@ class IndexBloat(Rule):
             ev.ids(index_seq=seq, table_seq=index.table_seq)
             findings.append(Finding(
                 kind="index_bloat", object_key=index.qualified_name, object_label=index.qualified_name,
-                severity=severity(b), title=f"Rebuild bloated index {index.name}",
+                severity=severity(b, ctx.thresholds), title=f"Rebuild bloated index {index.name}",
                 summary=f"{index.qualified_name} is {fmt_bytes(b.size_bytes)}, of which about "
                         f"{fmt_bytes(b.bloat_bytes)} ({fmt_pct(b.ratio)}) is empty space.",
                 evidence=ev.to_dict(), material={"size_class": size_class(b.bloat_bytes)},

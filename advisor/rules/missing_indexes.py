@@ -21,9 +21,9 @@ from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct
 from advisor.rules.findings import Finding, RuleSkipped
 from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
+from dbconsole.thresholds import INFO, WARNING
 from pgsql.workload import WorkloadStatement
 
-WARNING_SHARE = 0.05  # the statements it serves take at least this share of all statement time
 SKIPPED_SHOWN = 20
 
 
@@ -128,7 +128,8 @@ class MissingIndexes(Rule):
         ev.ids(schema=schema, table=table, columns=list(choice.columns), expression=choice.expression,
                where=choice.where, include=list(choice.include), queryids=[h.queryid for h in choice.helps])
         ev.chart("statements-time", "Time of the statements it serves")
-        severity = "warning" if share >= WARNING_SHARE else "info"
+        # Warning when the statements it serves take this share of all statement time (missing_index_time_share).
+        severity = WARNING if ctx.thresholds.grade("missing_index_time_share", share) == WARNING else INFO
         reductions = [h.reduction_pct for h in choice.helps if h.reduction_pct is not None]
         if advice.verified and reductions:
             best = max(reductions)

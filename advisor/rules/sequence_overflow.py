@@ -1,4 +1,5 @@
-"""Integer columns and sequences close to their maximum: warning at 75 % of the range, critical at 90 %.
+"""Integer columns and sequences close to their maximum: graded by the ``sequence_used_percent``
+threshold (warning at 75 % of the range, critical at 90 %), as the overview's health check grades them.
 
 Read from the sequences collection in the history store (``SequenceSnapshot``: last value and the
 tighter of the column type's and the sequence's maximum). The growth rate comes from the oldest
@@ -18,9 +19,8 @@ from advisor.rules.changes import bigint, widen_sequence
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct, fmt_time
 from advisor.rules.findings import Finding, RuleSkipped
+from dbconsole.thresholds import CRITICAL, WARNING, grade_sequence
 
-WARNING = 0.75
-CRITICAL = 0.90
 SMALL_TYPES = ("integer", "smallint")
 
 
@@ -48,23 +48,21 @@ class SequenceOverflow(Rule):
         findings = []
         for seq in latest.sequences:
             pct = seq.get("percent_used")
-            if pct is None or seq.get("cycle"):
-                continue  # unreadable (no privilege: the collector reports it), or cycling on purpose
-            used = float(pct) / 100.0
-            if used < WARNING:
+            # Unknown when unreadable (no privilege: the collector reports it); ok when cycling on purpose.
+            severity = grade_sequence(pct, bool(seq.get("cycle")), ctx.thresholds)
+            if pct is None or severity not in (WARNING, CRITICAL):
                 continue
             rate = _rate_per_day(seq, before.get((seq["schema"], seq["name"])), seconds)
-            findings.append(self._finding(ctx, seq, used, rate, latest.captured_at))
+            findings.append(self._finding(ctx, seq, float(pct) / 100.0, severity, rate, latest.captured_at))
         return findings
 
-    def _finding(self, ctx: RuleContext, seq: dict[str, Any], used: float, rate: float | None,
+    def _finding(self, ctx: RuleContext, seq: dict[str, Any], used: float, severity: str, rate: float | None,
                  at: dt.datetime) -> Finding:
         schema, name = seq["schema"], seq["name"]
         column = seq.get("column") or ""  # schema.table.column
         table_path = column.rpartition(".")[0]
         table = table_path.partition(".")[2]
         column_type = seq.get("column_type") or ""
-        severity = "critical" if used >= CRITICAL else "warning"
         left = seq["max_value"] - seq["last_value"]
         ev = Evidence()
         ev.fact("Sequence", f"{schema}.{name} (AS {seq.get('data_type')})")

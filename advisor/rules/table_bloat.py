@@ -52,7 +52,7 @@ class TableBloat(Rule):
             dead = dead_tuple_bloat(table)
             from_dead = dead is not None and (dead.bloat_bytes or 0) > (measured.bloat_bytes or 0 if measured else 0)
             b = dead if from_dead and dead is not None else measured
-            if b is None or not worth_it(b):
+            if b is None or not worth_it(b, ctx.thresholds):
                 continue
             ev = Evidence()
             ev.fact("Table", table.qualified)
@@ -86,7 +86,7 @@ class TableBloat(Rule):
             ev.chart("table-tuples", "Live and dead tuples")
             findings.append(Finding(
                 kind="table_bloat", object_key=table.qualified, object_label=table.qualified,
-                severity=severity(b), title=f"Bloated table {table.name}",
+                severity=severity(b, ctx.thresholds), title=f"Bloated table {table.name}",
                 summary=f"{table.qualified} is {fmt_bytes(b.size_bytes)} on disk, of which about "
                         f"{fmt_bytes(b.bloat_bytes)} ({fmt_pct(b.ratio)}) is empty or dead space.",
                 evidence=ev.to_dict(), material={"size_class": size_class(b.bloat_bytes)},

@@ -22,12 +22,11 @@ from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_duration, fmt_time, size_class
 from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import IndexInfo
+from dbconsole.thresholds import INFO, WARNING
 
-FULL_OBSERVATION = dt.timedelta(days=7)
 # An index created after monitoring began gets this long before it can be called unused: nobody
 # judges yesterday's index by its first hour.
 NEW_INDEX_GRACE = dt.timedelta(days=1)
-BIG = 64 * 1024 * 1024
 DROP_KINDS = ("duplicate_index", "redundant_index", "invalid_index")
 
 
@@ -67,8 +66,12 @@ class UnusedIndexes(Rule):
 
     def _finding(self, ctx: RuleContext, index: IndexInfo, events: list[tuple[dt.datetime, str]]) -> Finding:
         observed = ctx.now - index.observed_since if index.observed_since else dt.timedelta(0)
-        full = observed >= min(FULL_OBSERVATION, ctx.options.window)
-        severity = "warning" if full and (index.bytes or 0) >= BIG else "info"
+        # A warning needs a full observation (unused_index_observed_seconds, at most the window) and a big
+        # index (unused_index_bytes); anything less is info.
+        needed = dt.timedelta(seconds=ctx.thresholds.bound("unused_index_observed_seconds", WARNING))
+        full = observed >= min(needed, ctx.options.window)
+        severity = WARNING if full and ctx.thresholds.grade("unused_index_bytes", index.bytes or 0) == WARNING \
+            else INFO
         writes = ctx.history.table_writes(index.table_seq)
         ev = Evidence()
         ev.fact("Index", index.qualified_name)

@@ -5,7 +5,10 @@ oldest unfrozen id is 2³¹ transactions old, or PostgreSQL stops accepting writ
 Autovacuum forces anti-wraparound vacuums from ``autovacuum_freeze_max_age`` (200 million by
 default), so an age far beyond that means freezing is not keeping up — usually a long transaction,
 an abandoned prepared transaction or replication slot, or autovacuum disabled on a big table.
-Warning at 40 % of 2³¹, critical at 60 %. Ages come from the history store (database and relations).
+Graded exactly as the overview's health check grades it (``dbconsole.thresholds.grade_wraparound``):
+warning from the server's ``autovacuum_freeze_max_age`` (``autovacuum_multixact_freeze_max_age`` for
+multixact ids), critical from twice it or from 1.5 billion whatever the settings. Ages come from the
+history store (database and relations).
 """
 
 from __future__ import annotations
@@ -15,10 +18,15 @@ from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct
 from advisor.rules.findings import Finding, RuleSkipped
+from dbconsole.thresholds import (
+    CRITICAL,
+    FREEZE_MAX_AGE_DEFAULT,
+    MULTIXACT_FREEZE_MAX_AGE_DEFAULT,
+    WARNING,
+    XID_LIMIT,
+    grade_wraparound,
+)
 
-LIMIT = 2 ** 31
-WARNING = 0.40
-CRITICAL = 0.60
 SHOWN_TABLES = 5
 
 
@@ -37,20 +45,29 @@ class Wraparound(Rule):
         settings = ctx.history.settings()
         tables = [t for t, _d in ctx.history.tables_with_deltas()]
         findings = []
-        for what, age, setting, attr in (("xid", db.xid_age, "autovacuum_freeze_max_age", "xid_age"),
-                                         ("mxid", db.mxid_age, "autovacuum_multixact_freeze_max_age", "mxid_age")):
-            if age is None or age / LIMIT < WARNING:
-                continue
+        for what, age, setting, attr, default in (
+                ("xid", db.xid_age, "autovacuum_freeze_max_age", "xid_age", FREEZE_MAX_AGE_DEFAULT),
+                ("mxid", db.mxid_age, "autovacuum_multixact_freeze_max_age", "mxid_age",
+                 MULTIXACT_FREEZE_MAX_AGE_DEFAULT)):
             freeze_max = pg.number(settings, setting)
+            severity = grade_wraparound(age, freeze_max or default, ctx.thresholds)
+            if age is None or severity not in (WARNING, CRITICAL):
+                continue
             oldest = sorted(tables, key=lambda t: -(getattr(t, attr) or 0))[:SHOWN_TABLES]
             name = "transaction id" if what == "xid" else "multixact id"
             ev = Evidence()
             ev.fact(f"Oldest unfrozen {name} age", age, fmt_count(age))
-            ev.fact("Of the 2³¹ limit", age / LIMIT, fmt_pct(age / LIMIT, 1),
+            ev.fact("Of the 2³¹ limit", age / XID_LIMIT, fmt_pct(age / XID_LIMIT, 1),
                     hint="writes stop about 3 million before the limit")
-            if freeze_max:
-                ev.fact(setting, freeze_max, fmt_count(freeze_max),
-                        hint="anti-wraparound autovacuum starts at this age")
+            ev.fact(setting, freeze_max or default, fmt_count(freeze_max or default),
+                    hint="anti-wraparound autovacuum starts at this age"
+                    + ("" if freeze_max else " (PostgreSQL's default: not collected yet)"))
+            ratio = age / (freeze_max or default)
+            bounds = ctx.thresholds["wraparound_freeze_age_ratio"]
+            ev.fact(f"Of {setting}", ratio, fmt_pct(ratio, 0),
+                    hint=f"warning from {fmt_pct(bounds.warning or 0, 0)}, critical from "
+                         f"{fmt_pct(bounds.critical or 0, 0)} (vacuum is not keeping up) or from "
+                         f"{fmt_count(ctx.thresholds.bound('wraparound_age', CRITICAL))} whatever the settings")
             for t in oldest:
                 ev.fact(f"Table {t.qualified}", getattr(t, attr), f"age {fmt_count(getattr(t, attr))}")
             activity = ctx.history.activity()
@@ -61,11 +78,10 @@ class Wraparound(Rule):
                    "\n".join(f"VACUUM (FREEZE, VERBOSE) {t.qualified};" for t in oldest) or "VACUUM (FREEZE, VERBOSE);")
             ev.note("Look for what holds freezing back: long-running or idle-in-transaction sessions, prepared "
                     "transactions (pg_prepared_xacts), inactive replication slots, autovacuum disabled on a table.")
-            severity = "critical" if age / LIMIT >= CRITICAL else "warning"
             findings.append(Finding(
                 kind="wraparound", object_key=f"database:{what}", object_label=f"{ctx.target.dbname} ({what})",
                 severity=severity,
-                title=f"{name.capitalize()} age is {fmt_pct(age / LIMIT, 0)} of the wraparound limit",
+                title=f"{name.capitalize()} age is {fmt_pct(ratio, 0)} of {setting}",
                 summary=f"The oldest unfrozen {name} of {ctx.target.dbname} is {fmt_count(age)} old; at 2³¹ PostgreSQL "
                         "refuses writes. Freeze the oldest tables and remove what keeps autovacuum from doing it.",
                 evidence=ev.to_dict(), material={"level": severity},

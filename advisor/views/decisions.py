@@ -13,7 +13,7 @@ from advisor.review.decisions import DecisionError, add_comment, decide
 from advisor.views.forms import CommentForm, DecisionForm
 from advisor.views.recommendations import DETAIL_TEMPLATE, detail_context
 from dbconsole.access import REVIEWER, role_required
-from monitoring.views._live import is_htmx
+from dbconsole.htmx import is_htmx
 
 REGION = "review"
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from advisor.lint import lint_sql
 from advisor.views.forms import LintForm
-from monitoring.views._live import is_htmx
+from dbconsole.htmx import is_htmx
 
 TEMPLATE = "advisor/lint.html"
 REGION = "lint-result"

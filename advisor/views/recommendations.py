@@ -16,10 +16,10 @@ from advisor.review.drafting import DRAFTABLE
 from advisor.views.evidence import evidence_context
 from advisor.views.forms import CommentForm, DecisionForm
 from dbconsole.access import REVIEWER, has_role
+from dbconsole.htmx import is_htmx
 from monitoring import selectors as monitoring_selectors
 from monitoring.ui.frame import frame
 from monitoring.ui.tables import Column, Table
-from monitoring.views._live import is_htmx
 
 LIST_TEMPLATE = "advisor/list.html"
 FLEET_TEMPLATE = "advisor/fleet.html"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from dbconsole.timerange import HOUR
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import STATE_COLORS, Limit, Series, empty, time_series
-from monitoring.charts.raw_tail import with_raw_tail
+from monitoring.charts.raw_tail import read_to_now
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.history.selectors import resolution
 from monitoring.history.selectors.activity import connection_series
 
 BREAKDOWNS = {"state": "state", "database": "database", "user": "user", "application": "application",
@@ -39,9 +39,8 @@ def breakdown_of(params: Any) -> str:
 def connections_history(req: ChartRequest) -> dict[str, Any]:
     by = breakdown_of(req.request.GET)
     window = (req.time_range.start, req.time_range.end)
-    res = resolution(*window)
-    points = with_raw_tail(connection_series(req.target.pk, *window, by=by, res=res), res, *window,
-                           lambda a, b: connection_series(req.target.pk, a, b, by=by, res="raw"))
+    points = read_to_now(lambda a, b, res: connection_series(req.target.pk, a, b, by=by, res=res), *window,
+                         coarsest=HOUR)
     if not points:
         return marked(empty("no activity history in this range (activity collector, every 10 s)"),
                       req.target.pk, window)

@@ -1,44 +1,21 @@
-"""Vertical markers on time charts: the events that explain a jump in a line.
-
-A counter that drops to zero after a stats reset or a restart, a latency that changes after a settings
-change, a spike during a lock incident: each kind has its colour and a one-letter tag at the top of the
-plot; hovering the tag gives the label.
+"""How time charts draw markers: each kind has its colour, dash and a one-letter tag at the top of
+the plot; hovering the tag gives the label. Which events become which marker is ``monitoring.events``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-STATS_RESET = "stats_reset"
-RESTART = "restart"
-SETTINGS_CHANGE = "settings_change"
-LOCK_INCIDENT = "lock_incident"
+from monitoring.events import MARK_LOCK_INCIDENT, MARK_RESTART, MARK_SETTINGS_CHANGE, MARK_STATS_RESET, Marker
 
 STYLES: dict[str, dict[str, str]] = {
-    STATS_RESET: {"color": "#8a5cc2", "dash": "dot", "tag": "R", "name": "stats reset"},
-    RESTART: {"color": "#b3261e", "dash": "dash", "tag": "S", "name": "server start"},
-    SETTINGS_CHANGE: {"color": "#b36b00", "dash": "dot", "tag": "C", "name": "settings change"},
-    LOCK_INCIDENT: {"color": "#c2410c", "dash": "solid", "tag": "L", "name": "lock incident"},
+    MARK_STATS_RESET: {"color": "#8a5cc2", "dash": "dot", "tag": "R"},
+    MARK_RESTART: {"color": "#b3261e", "dash": "dash", "tag": "S"},
+    MARK_SETTINGS_CHANGE: {"color": "#b36b00", "dash": "dot", "tag": "C"},
+    MARK_LOCK_INCIDENT: {"color": "#c2410c", "dash": "solid", "tag": "L"},
 }
-
-
-@dataclass(frozen=True)
-class Marker:
-    at: dt.datetime
-    kind: str
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        if self.kind not in STYLES:
-            raise ValueError(f"unknown marker kind {self.kind!r}")
-
-    @property
-    def title(self) -> str:
-        name = STYLES[self.kind]["name"]
-        return f"{name}: {self.label}" if self.label else name
 
 
 def apply_markers(figure: dict[str, Any], markers: Iterable[Marker],

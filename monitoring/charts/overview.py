@@ -13,9 +13,8 @@ from typing import Any
 
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
-from monitoring.charts.raw_tail import with_raw_tail
+from monitoring.charts.raw_tail import read_to_now
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.history.selectors import resolution
 from monitoring.history.selectors.database import DatabasePoint, database_series
 from monitoring.history.selectors.statements import WorkloadPoint, workload_series
 
@@ -38,18 +37,11 @@ def as_buckets(figure: dict[str, Any], seconds: Sequence[float]) -> dict[str, An
 
 
 def database_points(target_id: int, start: dt.datetime, end: dt.datetime) -> list[DatabasePoint]:
-    """The database selector's resolution rules (raw up to 2 days, daily beyond 60), reaching "now"."""
-    res = resolution(start, end, raw_max=dt.timedelta(days=2))
-    if res == "hour" and end - start > dt.timedelta(days=60):
-        res = "day"
-    return with_raw_tail(database_series(target_id, start, end, res=res), res, start, end,
-                         lambda a, b: database_series(target_id, a, b, res="raw"))
+    return read_to_now(lambda a, b, res: database_series(target_id, a, b, res=res), start, end)
 
 
 def workload_points(target_id: int, start: dt.datetime, end: dt.datetime) -> list[WorkloadPoint]:
-    res = resolution(start, end)
-    return with_raw_tail(workload_series(target_id, start, end, res=res), res, start, end,
-                         lambda a, b: workload_series(target_id, a, b, res="raw"))
+    return read_to_now(lambda a, b, res: workload_series(target_id, a, b, res=res), start, end)
 
 
 def byte_unit(largest: float) -> tuple[str, int]:

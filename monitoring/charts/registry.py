@@ -1,6 +1,9 @@
 """Chart registry: ``@chart("connections-by-state")`` makes a function servable at
 ``/t/<target>/charts/connections-by-state/`` (``name`` in ``{% chart %}``).
 
+Charts are discovered, not listed: ``get`` and ``all_charts`` first import every module of the
+``monitoring.charts`` package (``pkgutil``), so a new chart module needs no registration anywhere.
+
 A chart function takes ``ChartRequest`` and returns a figure dict (see ``figures``). It may raise
 ``TargetError`` for live charts; the endpoint turns that into an error the page shows in the chart's
 place, so one failing chart never breaks the page.
@@ -8,14 +11,18 @@ place, so one failing chart never breaks the page.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 
+import monitoring.charts
+from dbconsole.timerange import TimeRange
 from monitoring.models import Target
-from monitoring.ui.timerange import TimeRange
 
 
 @dataclass(frozen=True)
@@ -49,5 +56,21 @@ def chart(name: str, *, title: str, live: bool = False) -> Callable[[ChartFuncti
     return register
 
 
+@functools.cache
+def discover() -> tuple[str, ...]:
+    """Import every module of the charts package (their ``@chart`` decorators register them), once;
+    returns the module names."""
+    names = [f"{monitoring.charts.__name__}.{m.name}" for m in pkgutil.iter_modules(monitoring.charts.__path__)]
+    for name in names:
+        importlib.import_module(name)
+    return tuple(names)
+
+
 def get(name: str) -> ChartSpec | None:
+    discover()
     return CHARTS.get(name)
+
+
+def all_charts() -> dict[str, ChartSpec]:
+    discover()
+    return dict(CHARTS)

@@ -5,30 +5,20 @@ Both mark restarts and statistics resets (where counters started again from zero
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import Http404
 
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
-from monitoring.charts.markers import RESTART, SETTINGS_CHANGE, STATS_RESET, Marker, apply_markers
+from monitoring.charts.raw_tail import read_to_now
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.history.selectors import events as event_selectors
+from monitoring.events import RELATION_CHARTS
 from monitoring.history.selectors import relation_ranges
 from monitoring.history.selectors.relations import relation_series, tables
 from monitoring.models import Relation
-from monitoring.models import events as ev
 
 LARGEST_TABLES = 8
-# History event kinds → chart marker kinds. Lock incidents say nothing about sizes or scans.
-MARKED = {ev.RESTART: RESTART, ev.DATABASE_STATS_RESET: STATS_RESET, ev.STATEMENTS_RESET: STATS_RESET,
-          ev.SETTINGS_CHANGED: SETTINGS_CHANGE}
-
-
-def history_markers(target_id: int, window: tuple[dt.datetime, dt.datetime]) -> list[Marker]:
-    """Restarts, statistics resets and settings changes of a target in ``window`` (one query)."""
-    return [Marker(at=a.at, kind=MARKED[a.kind], label=a.message)
-            for a in event_selectors.events(target_id, *window) if a.kind in MARKED]
 
 
 @chart("index-scans", title="Index scans over time")
@@ -40,12 +30,12 @@ def index_scans(req: ChartRequest) -> dict[str, Any]:
     if index is None:
         raise Http404("no such index on this target")
     window = (req.time_range.start, req.time_range.end)
-    points = relation_series(req.target.pk, index.seq, *window)
+    points = read_to_now(lambda a, b, res: relation_series(req.target.pk, index.seq, a, b, res=res), *window)
     if not points:
         return empty("not sampled twice in this range yet: scans are differences of two samples")
     figure = time_series([Series(f"scans of {index.name}", [p.at for p in points], [p.scans for p in points],
                                  kind="bar")], window=window, y_title="scans per sample interval")
-    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+    return marked(figure, req.target.pk, window, RELATION_CHARTS)
 
 
 @chart("largest-tables", title="Largest tables: total size over time")
@@ -64,4 +54,4 @@ def largest_tables(req: ChartRequest) -> dict[str, Any]:
         return empty("no relations sample in this range")
     figure = time_series(lines, window=window, y_title="bytes")
     figure["layout"]["yaxis"]["tickformat"] = "~s"   # 1.2G, 350M: bytes at a glance
-    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+    return marked(figure, req.target.pk, window, RELATION_CHARTS)

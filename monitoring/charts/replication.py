@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dbconsole.timerange import HOUR
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import PALETTE, Series, empty, time_series
-from monitoring.charts.markers import apply_markers
+from monitoring.charts.raw_tail import read_to_now
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.charts.relations import history_markers
+from monitoring.events import RELATION_CHARTS
 from monitoring.history.selectors.replication import replication_series
 
 
@@ -15,7 +17,8 @@ from monitoring.history.selectors.replication import replication_series
 def replication_lag(req: ChartRequest) -> dict[str, Any]:
     """Replay lag in bytes (left axis) and seconds (right axis); on a standby, its own replay delay."""
     window = (req.time_range.start, req.time_range.end)
-    points = replication_series(req.target.pk, *window)
+    points = read_to_now(lambda a, b, res: replication_series(req.target.pk, a, b, res=res), *window,
+                         coarsest=HOUR)
     lagging = [p for p in points if p.max_replay_lag_bytes is not None or p.max_replay_lag_seconds is not None]
     if not lagging:
         return empty("no replica was connected in this range, so there is no lag to draw"
@@ -30,14 +33,15 @@ def replication_lag(req: ChartRequest) -> dict[str, Any]:
     figure["layout"]["yaxis2"] = {"title": {"text": "seconds"}, "overlaying": "y", "side": "right",
                                   "rangemode": "tozero", "showgrid": False, "zeroline": False}
     figure["layout"]["margin"]["r"] = 48
-    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+    return marked(figure, req.target.pk, window, RELATION_CHARTS)
 
 
 @chart("replication-retained-wal", title="WAL retained by replication slots")
 def retained_wal(req: ChartRequest) -> dict[str, Any]:
     """What the slots keep from being removed (bytes), with the inactive slots counted alongside."""
     window = (req.time_range.start, req.time_range.end)
-    points = replication_series(req.target.pk, *window)
+    points = read_to_now(lambda a, b, res: replication_series(req.target.pk, a, b, res=res), *window,
+                         coarsest=HOUR)
     if not points:
         return empty("no replication sample in this range yet")
     if not any(p.retained_bytes or p.inactive_slots for p in points):
@@ -52,4 +56,4 @@ def retained_wal(req: ChartRequest) -> dict[str, Any]:
     figure["layout"]["yaxis2"] = {"title": {"text": "inactive slots"}, "overlaying": "y", "side": "right",
                                   "rangemode": "tozero", "showgrid": False, "zeroline": False, "dtick": 1}
     figure["layout"]["margin"]["r"] = 48
-    return apply_markers(figure, history_markers(req.target.pk, window), window=window)
+    return marked(figure, req.target.pk, window, RELATION_CHARTS)

@@ -1,7 +1,7 @@
 """Charts of one statement (``?seq=``) over the time range, from the history store.
 
 Values are per bucket — one collection interval up to 6 hours, an hour up to 14 days, a day beyond
-(``statement_series`` picks) — and the y-axis says which. Restarts, statistics resets and evictions
+(``dbconsole.timerange.resolution`` picks) — and the y-axis says which. Restarts, statistics resets and evictions
 are marked: a statement's counters start again from zero there, so a dip is not a change in the
 workload. Settings changes are marked too: they explain a latency that moves.
 """
@@ -13,13 +13,12 @@ from typing import Any
 
 from django.http import Http404
 
+from dbconsole.timerange import CHART, resolution
+from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
-from monitoring.charts.markers import RESTART, SETTINGS_CHANGE, STATS_RESET, Marker, apply_markers
 from monitoring.charts.registry import ChartRequest, chart
-from monitoring.history.selectors import events as event_selectors
-from monitoring.history.selectors import resolution
+from monitoring.events import STATEMENT_CHARTS
 from monitoring.history.selectors import statements as stmt
-from monitoring.models import events as ev
 
 # (chart name, title): the detail page lays them out in this order.
 DETAIL_CHARTS = (
@@ -28,8 +27,6 @@ DETAIL_CHARTS = (
     ("statement-rows", "Rows"),
     ("statement-io", "I/O"),
 )
-MARKED = {ev.RESTART: RESTART, ev.STATEMENTS_RESET: STATS_RESET, ev.STATEMENT_ENTRIES_RESET: STATS_RESET,
-          ev.STATEMENTS_EVICTED: STATS_RESET, ev.SETTINGS_CHANGED: SETTINGS_CHANGE}
 PER = {"raw": "per collection", "hour": "per hour", "day": "per day"}
 
 
@@ -44,14 +41,12 @@ def _points(req: ChartRequest, *counters: str) -> tuple[list[stmt.StatementPoint
     if found is None:
         raise Http404("no such statement on this target")
     window = (req.time_range.start, req.time_range.end)
-    res = resolution(*window)
+    res = resolution(req.time_range, CHART)
     return stmt.statement_series(req.target.pk, found.seq, *window, res=res, counters=counters), window, res
 
 
 def _finish(req: ChartRequest, figure: dict[str, Any], window: Window) -> dict[str, Any]:
-    markers = [Marker(at=a.at, kind=MARKED[a.kind], label=a.message)
-               for a in event_selectors.events(req.target.pk, *window) if a.kind in MARKED]
-    return apply_markers(figure, markers, window=window)
+    return marked(figure, req.target.pk, window, STATEMENT_CHARTS)
 
 
 def _bars_fill_buckets(figure: dict[str, Any], points: list[stmt.StatementPoint]) -> None:

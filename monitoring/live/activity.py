@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dbconsole.htmx import fingerprint
 from monitoring.live.session import live_connection
 from monitoring.models import Target
 from monitoring.pgstats.activity import ActivitySnapshot, Backend, read_activity
 from monitoring.targets.connect import APPLICATION_NAME
-from monitoring.ui.polling import fingerprint
 
 
 @dataclass(frozen=True)

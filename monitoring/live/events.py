@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import class_row
 
-from monitoring.charts.markers import RESTART, STATS_RESET, Marker
+from monitoring.events import DATABASE_STATS_RESET, RESTART, Marker
 from pgsql.sqlfiles import SqlDir
 
 SQL = SqlDir(__file__)
@@ -22,9 +22,9 @@ class ServerEvents:
     stats_reset: dt.datetime | None
 
     def markers(self) -> list[Marker]:
-        out = [Marker(self.started_at, RESTART, "PostgreSQL started")]
+        out = [Marker.of(RESTART, self.started_at, "PostgreSQL started")]
         if self.stats_reset is not None:
-            out.append(Marker(self.stats_reset, STATS_RESET, "pg_stat_database reset"))
+            out.append(Marker.of(DATABASE_STATS_RESET, self.stats_reset, "pg_stat_database reset"))
         return out
 
 

@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from dbconsole.htmx import fingerprint
 from monitoring.live.session import live_connection
 from monitoring.models import Target
 from monitoring.pgstats.locks import LockNode, LockSnapshot, read_locks
-from monitoring.ui.polling import fingerprint
 
 
 @dataclass(frozen=True)

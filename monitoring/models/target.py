@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from dbconsole import crypto
+from dbconsole.thresholds import validate_overrides
 
 SSLMODES = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
@@ -17,7 +18,9 @@ class Target(models.Model):
     """Connection details of one database we monitor; the password is stored Fernet-encrypted.
 
     ``intervals`` overrides the default collection interval per collector, in seconds, e.g.
-    ``{"statements": 30}``. The password never leaves this object except inside ``conninfo()``.
+    ``{"statements": 30}``; ``thresholds`` overrides severity thresholds (``dbconsole.thresholds``), e.g.
+    ``{"long_query_seconds": {"warning": 600}}``. The password never leaves this object except inside
+    ``conninfo()``.
     """
 
     name = models.SlugField(max_length=63, unique=True, help_text="Short name used in URLs and the CLI.")
@@ -30,6 +33,11 @@ class Target(models.Model):
     enabled = models.BooleanField(default=True)
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     intervals = models.JSONField(default=dict, blank=True)
+    thresholds = models.JSONField(
+        default=dict, blank=True, validators=[validate_overrides],
+        help_text='Overrides of severity thresholds, e.g. {"long_query_seconds": {"warning": 600}}; '
+                  "the keys, units and defaults are listed in the README.",
+    )
     server_version_num = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,6 +7,8 @@
 * ``{% table_tools table %}`` / ``{% table_head table %}`` — filter form + CSV link / sortable ``<thead>``.
 * ``{{ seconds_or_timedelta|ticking }}`` — a duration that keeps counting in the browser.
 * ``{{ value|duration }}``, ``{{ n|compact }}``, ``{{ ratio|pct }}``.
+* ``{% level "connection_saturation" ratio %}`` / ``{% wraparound_level age freeze_max_age %}`` — the
+  ok / warn / error class of a value by the page target's thresholds.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from dbconsole.formatting import format_duration
+from dbconsole.thresholds import CRITICAL, INFO, OK, UNKNOWN, WARNING, Thresholds, grade_wraparound, thresholds_for
 from monitoring.charts.registry import get as get_chart
 from monitoring.ui.tables import Table
 
@@ -58,20 +62,6 @@ def _seconds(value: Any) -> float | None:
     if isinstance(value, dt.timedelta):
         return value.total_seconds()
     return float(value)
-
-
-def format_duration(seconds: float) -> str:
-    """Mirrors ``formatAge`` in static/js/dbconsole.js: the two must print the same."""
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms" if seconds > 0 else "0 s"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
-    whole = int(seconds)
-    if whole < 3600:
-        return f"{whole // 60} m {whole % 60:02d} s"
-    if whole < 86400:
-        return f"{whole // 3600} h {whole % 3600 // 60:02d} m"
-    return f"{whole // 86400} d {whole % 86400 // 3600} h"
 
 
 @register.filter
@@ -116,10 +106,25 @@ def bar_width(value: Any) -> str:
     return f"{max(0.0, min(float(value), 1.0)) * 100:.1f}"
 
 
-@register.filter
-def level_for(ratio: Any) -> str:
-    """ok / warn / error for a fill ratio (saturation, wraparound age): 80% warns, 95% alarms."""
-    if ratio is None:
-        return "ok"
-    value = float(ratio)
-    return "error" if value >= 0.95 else "warn" if value >= 0.8 else "ok"
+# Meter and figure colours for a grade; what is unknown or merely informational is not coloured.
+CSS = {UNKNOWN: "ok", OK: "ok", INFO: "ok", WARNING: "warn", CRITICAL: "error"}
+
+
+def _thresholds(context: template.Context) -> Thresholds:
+    return thresholds_for(context.get("target"))
+
+
+@register.simple_tag(takes_context=True)
+def level(context: template.Context, key: str, value: Any) -> str:
+    """ok / warn / error for ``value`` graded by threshold ``key`` (``dbconsole.thresholds``) of the
+    page's target: ``{% level "connection_saturation" now.saturation %}``."""
+    return CSS[_thresholds(context).grade(key, None if value is None or value == "" else float(value))]
+
+
+@register.simple_tag(takes_context=True)
+def wraparound_level(context: template.Context, age: Any, freeze_max_age: Any) -> str:
+    """ok / warn / error for an xid (mxid) age against its freeze max age, graded as the health check
+    and the advisor grade it."""
+    if age is None or age == "":
+        return CSS[UNKNOWN]
+    return CSS[grade_wraparound(float(age), float(freeze_max_age or 0) or None, _thresholds(context))]

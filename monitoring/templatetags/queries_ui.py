@@ -10,21 +10,9 @@ from typing import Any
 
 from django import template
 
-from monitoring.templatetags.dbconsole_ui import format_duration
+from dbconsole.formatting import format_ms
 
 register = template.Library()
-
-
-def format_ms(value: float) -> str:
-    if value < 0.01:
-        return "0 ms" if value <= 0 else "<0.01 ms"
-    if value < 10:
-        return f"{value:.2f} ms"
-    if value < 1000:
-        return f"{value:.0f} ms"
-    if value < 60_000:
-        return f"{value / 1000:.1f} s"
-    return format_duration(value / 1000)
 
 
 @register.filter

@@ -10,13 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import filesizeformat
+
+from dbconsole.formatting import format_bytes, readable_setting
 
 register = template.Library()
-
-# pg_settings units that are amounts of memory, in bytes per unit.
-MEMORY_UNITS = {"B": 1, "kB": 1024, "8kB": 8192, "16kB": 16384, "MB": 1024 ** 2, "16MB": 16 * 1024 ** 2}
-TIME_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "min": 60.0}
 
 
 @register.filter
@@ -26,7 +23,7 @@ def signed_bytes(value: Any) -> str:
     number = int(value)
     if number == 0:
         return "0 bytes"
-    return ("+" if number > 0 else "\u2212") + str(filesizeformat(abs(number))).replace("\xa0", " ")
+    return ("+" if number > 0 else "\u2212") + format_bytes(abs(number))
 
 
 @register.filter
@@ -34,29 +31,6 @@ def share_of(part: Any, whole: Any) -> float | None:
     if part is None or not whole:
         return None
     return float(part) / float(whole)
-
-
-def readable_setting(setting: str, unit: str) -> str:
-    """``4096`` in ``kB`` → ``4096 kB (4.0 MB)``; ``-1`` and non-numbers stay as they are."""
-    if not unit:
-        return setting
-    try:
-        number = float(setting)
-    except ValueError:
-        return f"{setting} {unit}"
-    if number < 0:
-        return f"{setting} {unit}"
-    if unit in MEMORY_UNITS and unit != "B" and number:
-        human = str(filesizeformat(number * MEMORY_UNITS[unit])).replace("\xa0", " ")
-        return f"{setting} {unit} ({human})"
-    if unit in TIME_UNITS and number:
-        seconds = number * TIME_UNITS[unit]
-        for size, name in ((86400, "d"), (3600, "h"), (60, "min"), (1, "s")):
-            if seconds >= size:
-                if name != unit:
-                    return f"{setting} {unit} ({seconds / size:.3g} {name})"
-                break
-    return f"{setting} {unit}"
 
 
 @register.filter

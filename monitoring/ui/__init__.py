@@ -1,1 +1,1 @@
-"""Reusable page helpers: the time range in the URL, sortable/filterable tables with CSV, polling, nav."""
+"""Reusable page helpers: sortable/filterable tables with CSV, the page frame, nav."""

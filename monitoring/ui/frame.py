@@ -7,15 +7,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dbconsole.timerange import PRESETS, QUERY_KEYS, TimeRange, range_error, resolve_range
 from monitoring import selectors
 from monitoring.models import Target
 from monitoring.ui.nav import TARGET_NAV, item
-from monitoring.ui.timerange import PRESETS, QUERY_KEYS, TimeRange
 
 
 def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
     """One query (the switcher's target list) on top of the target already loaded."""
-    time_range, range_error = TimeRange.from_params(request.GET)
+    time_range = resolve_range(request)
     range_query = time_range.querystring() if _range_in_url(request) else ""
     suffix = f"?{range_query}" if range_query else ""
     current = item(page)
@@ -29,7 +29,7 @@ def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
             for i in TARGET_NAV
         ],
         "time_range": time_range,
-        "range_error": range_error,
+        "range_error": range_error(request),
         "range_query": range_query,
         "uses_range": bool(current and current.uses_range),
         "presets": _presets(request, time_range),

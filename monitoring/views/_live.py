@@ -6,20 +6,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_htmx.http import HttpResponseStopPolling
 
+from dbconsole.htmx import is_permanent, is_poll, stop_polling
 from monitoring.targets.connect import TargetError
-from monitoring.ui.polling import is_permanent
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """django-htmx's middleware sets ``request.htmx`` (falsy for ordinary requests)."""
-    return bool(getattr(request, "htmx", False))
-
-
-def is_poll(request: HttpRequest, region: str) -> bool:
-    """An htmx request aimed at the region ``region`` (the poller's id): answer with the partial only."""
-    return is_htmx(request) and getattr(request, "htmx").target == region  # noqa: B009
 
 
 def render_live(request: HttpRequest, template: str, region: str, context: dict[str, Any]) -> HttpResponse:
@@ -39,8 +28,4 @@ def render_target_error(request: HttpRequest, template: str, region: str, contex
     stop = is_poll(request, region) and is_permanent(error.status)
     context.update(error=error, stopped=stop)
     response = render_live(request, template, region, context)
-    if stop:
-        stopped = HttpResponseStopPolling(response.content)
-        stopped["Cache-Control"] = "no-store"
-        return stopped
-    return response
+    return stop_polling(response) if stop else response

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import fingerprint, is_poll, no_change, unchanged
 from monitoring import selectors
 from monitoring.live.activity import ActivityRow, read_live_activity, rows_of, version_of
 from monitoring.targets.connect import APPLICATION_NAME, TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import fingerprint, no_change, unchanged
 from monitoring.ui.tables import Column, Table
-from monitoring.views._live import is_poll, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/activity.html"
 REGION = "activity-live"

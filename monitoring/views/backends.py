@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from dbconsole import audit
 from dbconsole.access import OPERATOR, role_required
+from dbconsole.htmx import is_htmx
 from monitoring import selectors
 from monitoring.live.activity import find_backend
 from monitoring.live.signals import signal_backend
 from monitoring.models import Target
 from monitoring.targets.connect import TargetError
-from monitoring.views._live import is_htmx
 
 TEMPLATE = "monitoring/backend_signal.html"
 AUDITED_QUERY_CHARS = 2000

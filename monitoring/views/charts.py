@@ -5,20 +5,13 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-import monitoring.charts.live  # noqa: F401  (registers the live charts)
+from dbconsole.timerange import resolve_range
 from monitoring import selectors
-from monitoring.charts import connections as _connections  # noqa: F401  (registers connections-history)
-from monitoring.charts import maintenance as _maintenance  # noqa: F401  (registers maintenance-ages)
-from monitoring.charts import overview as _overview  # noqa: F401  (registers the overview charts)
-from monitoring.charts import relations as _relations  # noqa: F401  (registers the index and table charts)
-from monitoring.charts import replication as _replication  # noqa: F401  (registers the replication charts)
-from monitoring.charts import statements as _statements  # noqa: F401  (registers the statement charts)
 from monitoring.charts.export import figure_csv
 from monitoring.charts.registry import ChartRequest
 from monitoring.charts.registry import get as get_chart
 from monitoring.charts.response import chart_error, chart_response
 from monitoring.targets.connect import TargetError
-from monitoring.ui.timerange import TimeRange
 
 
 @require_GET
@@ -27,9 +20,8 @@ def chart(request: HttpRequest, target: str, name: str) -> HttpResponse:
     if spec is None:
         raise Http404(f"no chart named {name}")
     obj = selectors.target_by_name(target)
-    time_range, _error = TimeRange.from_params(request.GET)
     try:
-        figure = spec.function(ChartRequest(request=request, target=obj, time_range=time_range))
+        figure = spec.function(ChartRequest(request=request, target=obj, time_range=resolve_range(request)))
     except TargetError as exc:
         return chart_error(exc.status, exc.message, exc.hint)
     if request.GET.get("format") == "csv":

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import fingerprint, is_htmx, is_poll, no_change, unchanged
+from dbconsole.timerange import QUERY_KEYS
 from monitoring import selectors
 from monitoring.charts.connections import BREAKDOWNS, breakdown_of
 from monitoring.live.activity import read_live_activity
@@ -16,9 +18,8 @@ from monitoring.live.connections import DIMENSIONS, summarize
 from monitoring.models import Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import fingerprint, no_change, unchanged
 from monitoring.ui.tables import Column, Table
-from monitoring.views._live import is_htmx, is_poll, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/connections.html"
 REGION = "connections-live"
@@ -70,7 +71,7 @@ def _history(request: HttpRequest, target: Target) -> dict[str, object]:
     chart = reverse("chart", args=[target.name, "connections-history"])
     params = request.GET.copy()
     for key in list(params):
-        if key not in ("range", "from", "to"):
+        if key not in QUERY_KEYS:
             del params[key]
     params["by"] = by
     query = params.urlencode()

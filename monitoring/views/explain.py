@@ -16,13 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dbconsole import audit
 from dbconsole.access import OPERATOR, role_required
+from dbconsole.htmx import is_htmx
 from monitoring import selectors
 from monitoring.explain.run import ExplainError, NeedsConfirmation, explain
 from monitoring.explain.statement import StatementError
 from monitoring.history.selectors import statements as history_statements
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.views._live import is_htmx
 
 TEMPLATE = "monitoring/explain.html"
 REGION = "result"

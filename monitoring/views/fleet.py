@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dbconsole.thresholds import WARNING, thresholds_for
 from monitoring.health import LEVEL, RANK, Check, fleet_checks, worst
 from monitoring.history.selectors import fleet as fleet_selectors
 from monitoring.history.selectors.health import health_inputs
@@ -97,7 +98,9 @@ def fleet_rows() -> list[FleetRow]:
     """Two queries for the targets and their collector statuses, five for the health inputs."""
     found = fleet_selectors.fleet()
     statuses = {row.target.pk: row.statuses for row in found}
-    inputs = health_inputs(statuses, statuses=statuses)
+    limits = {row.target.pk: thresholds_for(row.target) for row in found}
+    watch = min((t.bound("sequence_used_percent", WARNING) for t in limits.values()), default=None)
+    inputs = health_inputs(statuses, statuses=statuses, sequence_watch=watch)
     at = timezone.now()
-    return [FleetRow(target=row.target, checks=fleet_checks(inputs[row.target.pk], at), statuses=row.statuses,
-                     last_collected=row.last_success_at) for row in found]
+    return [FleetRow(target=row.target, checks=fleet_checks(inputs[row.target.pk], at, limits[row.target.pk]),
+                     statuses=row.statuses, last_collected=row.last_success_at) for row in found]

@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import is_htmx
 from monitoring import selectors
 from monitoring.ui.frame import frame
 from monitoring.ui.indexes import IndexReport, index_reports
 from monitoring.ui.tables import Column, Table
-from monitoring.views._live import is_htmx
 
 TEMPLATE = "monitoring/indexes.html"
 FLAGS = {

@@ -12,16 +12,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import is_htmx, is_poll, no_change, unchanged
+from dbconsole.timerange import TimeRange
 from monitoring import selectors
 from monitoring.history.selectors.locks import Replay, incident_replay, lock_incidents
 from monitoring.live.locks import flatten, read_live_locks, version_of
 from monitoring.models import LockIncident, Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import no_change, unchanged
 from monitoring.ui.tables import Column, Table
-from monitoring.ui.timerange import TimeRange
-from monitoring.views._live import is_htmx, is_poll, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/locks.html"
 REGION = "locks-live"

@@ -10,15 +10,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.htmx import fingerprint, is_poll, no_change, unchanged
+from dbconsole.timerange import resolve_range
 from monitoring import selectors
 from monitoring.history.selectors.maintenance import table_maintenance
 from monitoring.live.maintenance import read_maintenance
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import fingerprint, no_change, unchanged
 from monitoring.ui.tables import Column, Table
-from monitoring.ui.timerange import TimeRange
-from monitoring.views._live import is_poll, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/maintenance.html"
 REGION = "maintenance-live"
@@ -85,7 +85,7 @@ def maintenance(request: HttpRequest, target: str) -> HttpResponse:
 def history(request: HttpRequest, target: str) -> HttpResponse:
     """Vacuum/analyze recency per table from history, over the page's time range (a partial)."""
     obj = selectors.target_by_name(target)
-    time_range, _error = TimeRange.from_params(request.GET)
+    time_range = resolve_range(request)
     found = table_maintenance(obj.pk, time_range.start, time_range.end)
     tables = Table(request, HISTORY_COLUMNS, found.tables, default_sort="-dead_ratio", prefix=HISTORY_PREFIX)
     if tables.wants_csv:

@@ -10,8 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django_htmx.http import HttpResponseStopPolling
 
+from dbconsole.htmx import is_htmx, is_permanent, stop_polling
+from dbconsole.thresholds import WARNING, thresholds_for
+from dbconsole.timerange import QUERY_KEYS
 from monitoring import selectors
 from monitoring.health import Check, overview_checks, summary_of
 from monitoring.history.selectors.health import health_inputs
@@ -19,9 +21,7 @@ from monitoring.live.now import Now, read_now
 from monitoring.models import Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.polling import is_permanent
-from monitoring.ui.timerange import QUERY_KEYS
-from monitoring.views._live import is_htmx, render_live, render_target_error
+from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/overview.html"
 REGION = "now"
@@ -51,7 +51,7 @@ def now_panel(request: HttpRequest, target: str) -> HttpResponse:
         stop = is_permanent(exc.status)
         context.update(error=exc, stopped=stop)
         body = render_to_string(f"{TEMPLATE}#{REGION}", context, request=request)
-        return HttpResponseStopPolling(body) if stop and is_htmx(request) else HttpResponse(body)
+        return stop_polling(HttpResponse(body)) if stop and is_htmx(request) else HttpResponse(body)
     return render(request, f"{TEMPLATE}#{REGION}", context)
 
 
@@ -66,7 +66,9 @@ def health_panel(request: HttpRequest, target: str) -> HttpResponse:
         now = read_now(obj)
     except TargetError as exc:
         error = exc
-    checks = overview_checks(now, error, health_inputs([obj.pk])[obj.pk], timezone.now())
+    limits = thresholds_for(obj)
+    inputs = health_inputs([obj.pk], sequence_watch=limits.bound("sequence_used_percent", WARNING))[obj.pk]
+    checks = overview_checks(now, error, inputs, timezone.now(), limits)
     context = {
         "target": obj,
         "checks": [{"check": c, "link": _link(request, c, obj)} for c in checks],

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dbconsole.formatting import readable_setting
 from monitoring import selectors
 from monitoring.history.selectors.configuration import settings_changes, settings_current
 from monitoring.models import CollectorStatus
-from monitoring.templatetags.space_ui import readable_setting
 from monitoring.ui.frame import frame
 from monitoring.ui.tables import Column, Table
 

@@ -8,7 +8,6 @@ statements (one query), the filter choices (one). The detail page draws its char
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 from urllib.parse import urlencode
@@ -20,16 +19,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from sqlparse.exceptions import SQLParseError
 
+from dbconsole.timerange import SPARKLINE, resolution
 from monitoring import selectors
 from monitoring.charts.statements import DETAIL_CHARTS
-from monitoring.history.selectors import HOURLY_MAX
 from monitoring.history.selectors import statements as stmt
 from monitoring.ui.frame import frame
 from monitoring.ui.sparkline import sparkline
 from monitoring.ui.statements import PAGE_SIZE, Listing, csv_response
 
 SPARK_POINTS = 48            # a sparkline is 120 px wide: a week is drawn in 4-hour buckets
-SPARK_RAW_MAX = dt.timedelta(minutes=90)
 CSV_TEXT_CHARS = 20_000      # per statement in the CSV: whole texts, within reason
 # sqlparse re-indents texts up to this size (a few ms for a typical statement, but ~50 ms at 2 kB and
 # growing faster than the text); longer ones, e.g. ORM queries with long IN lists, are shown as stored.
@@ -58,7 +56,7 @@ def queries(request: HttpRequest, target: str) -> HttpResponse:
             page = totals(limit=PAGE_SIZE, offset=listing.offset)
     seqs = [r.seq for r in page.rows]
     trends = stmt.sparklines(obj.pk, seqs, window.start, window.end, metric=listing.spark_metric,
-                             res=spark_resolution(window.span), max_points=SPARK_POINTS)
+                             res=resolution(window, SPARKLINE), max_points=SPARK_POINTS)
     detail_query = listing.detail_query()
     rows = [{
         "s": r,
@@ -98,14 +96,6 @@ def _one_line(text: str, limit: int = 180) -> str:
     """A statement on one table line (the detail page formats it): whitespace squeezed, cut with '…'."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
-
-
-def spark_resolution(span: dt.timedelta) -> str:
-    """Raw samples only for short ranges: picking 50 statements out of each sparse raw row costs far
-    more per row than out of an hourly one, and a sparkline needs no minute detail over hours."""
-    if span <= SPARK_RAW_MAX:
-        return "raw"
-    return "hour" if span <= HOURLY_MAX else "day"
 
 
 def format_sql(text: str) -> str:

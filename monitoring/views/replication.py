@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dbconsole.timerange import HOUR, TOTALS, resolution
 from monitoring import selectors
 from monitoring.history.selectors.replication import replication_latest, replication_series
 from monitoring.models import SettingValue
@@ -56,7 +57,9 @@ def replication_page(request: HttpRequest, target: str) -> HttpResponse:
     for table, name in ((replicas, "replicas"), (slots, "replication-slots")):
         if table.wants_csv:
             return table.csv_response(f"{obj.name}-{name}")
-    series = replication_series(obj.pk, time_range.start, time_range.end)
+    # Peaks and failures over the range: every sample while raw ones are kept (a rollup keeps one per hour).
+    series = replication_series(obj.pk, time_range.start, time_range.end,
+                                res=resolution(time_range, TOTALS, coarsest=HOUR))
     archive = {s.name: s.setting for s in SettingValue.objects.filter(target=obj, name__in=ARCHIVE_SETTINGS)}
     context.update(latest=latest, replicas=replicas, slots=slots, archiver=_archiver(latest, archive, series),
                    retaining=[s for s in slots.all_rows if s["inactive_retaining"]],

@@ -9,9 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole.timerange import QUERY_KEYS
 from monitoring import selectors
 from monitoring.ui.nav import item
-from monitoring.ui.timerange import QUERY_KEYS
 
 
 @require_GET

@@ -32,11 +32,18 @@ os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
 pytestmark = pytest.mark.browser
 
+# A test asserts behaviour, not speed (speed lives in ``make bench``): on a loaded 2-core machine a chart
+# can take far longer than Playwright's 5 s default to leave "loading". Every wait, action and
+# expectation gets this long before it fails.
+TIMEOUT_MS = 30_000
+
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     chromium = components.require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
 
     # Playwright's sync API keeps an asyncio loop on this thread for as long as the browser lives;
     # the ORM calls made meanwhile (fixtures, flushes, assertions) are still plain synchronous code.
@@ -67,8 +74,9 @@ def _browser_test_setup(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
     yield tab
     context.close()
 

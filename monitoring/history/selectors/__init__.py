@@ -11,21 +11,10 @@ series), ``activity`` (connections), ``locks`` (incidents and replay), ``relatio
 bloat, maintenance), ``configuration`` (settings), ``sequences``, ``replication``, ``events`` (chart
 annotations), ``fleet`` (collector status per target), ``health`` (what the health checks read, for any
 number of targets in one query), ``maintenance`` (vacuum/analyze recency per table over a range).
+
+A function that reads a range at the raw, hourly or daily resolution takes it as ``res=``; when not
+given, it asks ``dbconsole.timerange.resolution`` (the one policy: raw up to 6 hours, hourly up to 14
+days, daily beyond), never deciding by itself.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-
-RAW_MAX = dt.timedelta(hours=6)      # ranges up to this length are drawn from raw samples
-HOURLY_MAX = dt.timedelta(days=14)   # … up to this from hourly rollups, beyond from daily ones
-
-
-def resolution(start: dt.datetime, end: dt.datetime, *, raw_max: dt.timedelta = RAW_MAX) -> str:
-    """``raw``, ``hour`` or ``day``: the finest resolution that keeps a chart to a few hundred points."""
-    span = end - start
-    if span <= raw_max:
-        return "raw"
-    if span <= HOURLY_MAX:
-        return "hour"
-    return "day"

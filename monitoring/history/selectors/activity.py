@@ -2,7 +2,8 @@
 
 * ``connection_series(target_id, start, end, by="state")`` → ``list[ConnectionPoint]``: client
   connections per bucket broken down ``by`` state, database, user, application, client or wait_event
-  (10-second samples up to 6 hours, hourly averages beyond — ``peak`` then holds hourly maxima).
+  (10-second samples up to 6 hours, hourly averages beyond — ``peak`` then holds hourly maxima;
+  ``res`` from ``dbconsole.timerange.resolution`` unless given).
 * ``activity_latest(target_id)`` → ``ActivitySample`` of the latest sample (with the longest query's
   text), or None.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.db import connection
 
-from monitoring.history.selectors import resolution
+from dbconsole.timerange import CHART, HOUR, resolution
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, decoded
 
 BY = {"state", "database", "user", "application", "client", "wait_event"}
@@ -40,7 +41,7 @@ def connection_series(target_id: int, start: dt.datetime, end: dt.datetime, by: 
                       res: str | None = None) -> list[ConnectionPoint]:
     if by not in BY:
         raise ValueError(f"by must be one of {', '.join(sorted(BY))}")
-    res = res or resolution(start, end)
+    res = res or resolution(end - start, CHART, coarsest=HOUR)   # rolled up hourly only
     params: dict[str, Any] = {"t": target_id, "start": start, "end": end}
     points = []
     with connection.cursor() as cur:

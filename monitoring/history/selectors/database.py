@@ -1,10 +1,10 @@
 """Database-level series for the overview and the database charts.
 
 * ``database_series(target_id, start, end)`` → ``list[DatabasePoint]``: per bucket (5-minute samples
-  up to 2 days, hourly up to 60 days, daily beyond) — commits and rollbacks per second, cache hit
-  ratio, size, temp files/bytes, deadlocks, conflicts, checkpoints (timed/requested), WAL bytes,
-  tuples per second, backends, xid/mxid age. Counters are differences of cumulative values, reset-aware
-  (a counter that went back restarted from zero: never a negative value).
+  up to 6 hours, hourly up to 14 days, daily beyond: ``dbconsole.timerange.resolution``) — commits
+  and rollbacks per second, cache hit ratio, size, temp files/bytes, deadlocks, conflicts, checkpoints
+  (timed/requested), WAL bytes, tuples per second, backends, xid/mxid age. Counters are differences of
+  cumulative values, reset-aware (a counter that went back restarted from zero: never a negative value).
 * ``database_latest(target_id)`` → ``dict`` of the latest sample (cumulative values as read), or None.
 
 For calls/s and mean latency of the statements, see ``statements.workload_series``.
@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection
 
-from monitoring.history.selectors import resolution
+from dbconsole.timerange import CHART, resolution
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, delta, rows
 
 COUNTERS = ("xact_commit", "xact_rollback", "blks_read", "blks_hit", "tup_returned", "tup_fetched", "tup_inserted",
@@ -55,9 +55,7 @@ class DatabasePoint:
 
 def database_series(target_id: int, start: dt.datetime, end: dt.datetime,
                     res: str | None = None) -> list[DatabasePoint]:
-    res = res or resolution(start, end, raw_max=dt.timedelta(days=2))
-    if res == "hour" and end - start > dt.timedelta(days=60):
-        res = "day"
+    res = res or resolution(end - start, CHART)
     samples = rows("database", res, target_id, start, end, (*COUNTERS, *GAUGES))
     points = []
     for before, now in pairwise(samples):

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from monitoring.events import LOCK_INCIDENT
 from monitoring.models import Event, LockIncident
-
-LOCK_INCIDENT = "lock_incident"
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """What the health checks read from history, for one target or a whole fleet at once.
 
-* ``health_inputs(target_ids, statuses=None)`` → ``{target_id: HealthInputs}``: per target the newest
-  database sample (xid/mxid age of ``datfrozenxid``/``datminmxid`` in transactions, cumulative block
-  counts), the newest activity sample (connections, sessions idle in transaction or waiting on a lock,
-  longest query/transaction in seconds), the newest replication sample (replicas with ``*_lag_bytes``
-  and ``*_lag_seconds``, slots with ``retained_bytes``, archiver counts and times), the tables with the
-  oldest ``relfrozenxid``/``relminmxid`` (ages in transactions), the sequences at or above
-  ``SEQUENCE_WATCH`` percent used, the invalid indexes, the freeze settings (transactions) and the
-  collector statuses. Two queries whatever the number of targets (one when ``statuses`` — the
-  result of ``fleet.collector_statuses`` — is passed in).
+* ``health_inputs(target_ids, statuses=None, sequence_watch=None)`` → ``{target_id: HealthInputs}``:
+  per target the newest database sample (xid/mxid age of ``datfrozenxid``/``datminmxid`` in
+  transactions, cumulative block counts), the newest activity sample (connections, sessions idle in
+  transaction or waiting on a lock, longest query/transaction in seconds), the newest replication
+  sample (replicas with ``*_lag_bytes`` and ``*_lag_seconds``, slots with ``retained_bytes``, archiver
+  counts and times), the tables with the oldest ``relfrozenxid``/``relminmxid`` (ages in
+  transactions), the sequences at or above ``sequence_watch`` percent used (default: the default
+  warning of the ``sequence_used_percent`` threshold), the invalid indexes, the freeze settings
+  (transactions) and the collector statuses. Two queries whatever the number of targets (one when
+  ``statuses`` — the result of ``fleet.collector_statuses`` — is passed in).
 """
 
 from __future__ import annotations
@@ -20,16 +21,16 @@ from typing import Any
 
 from django.db import connection
 
+from dbconsole.thresholds import DEFAULT, FREEZE_MAX_AGE_DEFAULT, MULTIXACT_FREEZE_MAX_AGE_DEFAULT, WARNING
 from monitoring.history import SQL
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, decoded
 from monitoring.history.selectors.fleet import collector_statuses
 from monitoring.models import CollectorStatus
 
-SEQUENCE_WATCH = 75.0          # percent used from which a sequence is worth a line in the checks
 OLDEST_TABLES = 3              # tables listed per target for the wraparound check
 FREEZE_SETTINGS = {
-    "autovacuum_freeze_max_age": 200_000_000,             # PostgreSQL's defaults, used until collected
-    "autovacuum_multixact_freeze_max_age": 400_000_000,
+    "autovacuum_freeze_max_age": FREEZE_MAX_AGE_DEFAULT,             # used until collected
+    "autovacuum_multixact_freeze_max_age": MULTIXACT_FREEZE_MAX_AGE_DEFAULT,
 }
 
 
@@ -49,7 +50,7 @@ class HealthInputs:
     tables_at: dt.datetime | None = None            # newest relations sample (None: never collected)
     oldest_tables: list[TableAge] = field(default_factory=list)
     sequences_at: dt.datetime | None = None         # newest sequences snapshot (None: never collected)
-    sequences: list[dict[str, Any]] = field(default_factory=list)   # ≥ SEQUENCE_WATCH %, fullest first
+    sequences: list[dict[str, Any]] = field(default_factory=list)   # ≥ sequence_watch %, fullest first
     invalid_indexes: list[str] = field(default_factory=list)         # schema.index
     freeze_max_age: int = FREEZE_SETTINGS["autovacuum_freeze_max_age"]
     multixact_freeze_max_age: int = FREEZE_SETTINGS["autovacuum_multixact_freeze_max_age"]
@@ -57,14 +58,16 @@ class HealthInputs:
     statuses: list[CollectorStatus] = field(default_factory=list)
 
 
-def health_inputs(target_ids: Iterable[int],
-                  statuses: dict[int, list[CollectorStatus]] | None = None) -> dict[int, HealthInputs]:
+def health_inputs(target_ids: Iterable[int], statuses: dict[int, list[CollectorStatus]] | None = None,
+                  sequence_watch: float | None = None) -> dict[int, HealthInputs]:
+    """``sequence_watch``: a target whose thresholds warn earlier than the default needs it lower."""
     ids = sorted(set(target_ids))
     if not ids:
         return {}
+    watch = DEFAULT.bound("sequence_used_percent", WARNING) if sequence_watch is None else sequence_watch
     out = {}
     with connection.cursor() as cur:
-        cur.execute(SQL.load("health/latest"), {"targets": ids, "per_target": OLDEST_TABLES, "watch": SEQUENCE_WATCH})
+        cur.execute(SQL.load("health/latest"), {"targets": ids, "per_target": OLDEST_TABLES, "watch": watch})
         names = [c.name for c in cur.description]
         rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
     if statuses is None:

@@ -24,10 +24,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from dbconsole.timerange import CHART, resolution
 from monitoring.history import SQL
-from monitoring.history.selectors import resolution
-
-CHART_RAW_MAX = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,7 @@ def table_size_series(target_id: int, seqs: Sequence[int], start: dt.datetime,
     out: dict[int, list[tuple[dt.datetime, int]]] = {seq: [] for seq in seqs}
     if not seqs:
         return out
-    res = resolution(start, end, raw_max=CHART_RAW_MAX)
+    res = resolution(end - start, CHART)
     with connection.cursor() as cur:
         cur.execute(SQL.load("relations/table_sizes"), {
             "t": target_id, "seqs": list(seqs), "start": start, "end": end,

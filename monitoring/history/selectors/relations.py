@@ -9,7 +9,7 @@
   flags), size, scans, tuples read/fetched, last scan (PG 16+), bloat, and ``stats_since`` (oldest
   sample we hold: "unused" means no scans since then).
 * ``relation_series(target_id, seq, start, end)`` → ``list[RelationPoint]``: one table's (or index's)
-  size and counters per sample (5 minutes up to 2 days, hourly up to 60 days, daily beyond); scans and
+  size and counters per sample (5 minutes up to 6 hours, hourly up to 14 days, daily beyond); scans and
   writes as per-bucket differences.
 
 Five queries for the lists whatever the number of relations.
@@ -23,8 +23,8 @@ from typing import Any
 
 from django.db import connection
 
+from dbconsole.timerange import CHART, resolution
 from monitoring.history.relations import INDEX_INTS, TABLE_INTS, TABLE_TIMES
-from monitoring.history.selectors import resolution
 from monitoring.history.selectors._series import delta
 from monitoring.models import Relation
 
@@ -174,9 +174,7 @@ class RelationPoint:
 
 def relation_series(target_id: int, seq: int, start: dt.datetime, end: dt.datetime,
                     res: str | None = None) -> list[RelationPoint]:
-    res = res or resolution(start, end, raw_max=dt.timedelta(days=2))
-    if res == "hour" and end - start > dt.timedelta(days=60):
-        res = "day"
+    res = res or resolution(end - start, CHART)
     table = f"monitoring_relation_{res}"
     t_cols = ("heap_bytes", "toast_bytes", "index_bytes", "seq_scan", "idx_scan", "n_tup_ins", "n_tup_upd",
               "n_tup_del", "n_live_tup", "n_dead_tup")

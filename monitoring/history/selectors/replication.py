@@ -6,7 +6,7 @@
   ``replay_delay_seconds`` on a standby), or None.
 * ``replication_series(target_id, start, end)`` → ``list[ReplicationPoint]``: the largest replay lag
   (bytes and seconds), WAL retained by slots (bytes) and archive failures in each bucket (per-minute
-  samples up to 2 days, hourly beyond).
+  samples up to 6 hours, hourly beyond: ``dbconsole.timerange.resolution``, unless ``res`` is given).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 
+from dbconsole.timerange import CHART, HOUR, resolution
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, delta, rows
 
 COLUMNS = ("in_recovery", "replicas", "slots", "replay_delay_seconds", "archived_count", "failed_count",
@@ -45,8 +46,9 @@ class ReplicationPoint:
     archive_failures: int
 
 
-def replication_series(target_id: int, start: dt.datetime, end: dt.datetime) -> list[ReplicationPoint]:
-    res = "raw" if end - start <= dt.timedelta(days=2) else "hour"
+def replication_series(target_id: int, start: dt.datetime, end: dt.datetime,
+                       res: str | None = None) -> list[ReplicationPoint]:
+    res = res or resolution(end - start, CHART, coarsest=HOUR)   # rolled up hourly only
     samples = rows("replication", res, target_id, start, end, COLUMNS)
     points = []
     for before, now in pairwise(samples):

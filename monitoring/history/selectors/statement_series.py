@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection
 
-from monitoring.history.selectors import resolution
+from dbconsole.timerange import CHART, resolution
 
 SERIES_COUNTERS = ("calls", "plan_us", "exec_us", "rows", "shared_blks_hit", "shared_blks_read",
                    "temp_blks_read", "temp_blks_written", "shared_read_us", "shared_write_us", "wal_bytes")
@@ -86,7 +86,7 @@ def sparklines(target_id: int, seqs: list[int], start: dt.datetime, end: dt.date
     there are about that many — same totals, far fewer rows read."""
     if metric not in SPARK_METRICS or not seqs:
         return {s: [] for s in seqs}
-    res = res or resolution(start, end)
+    res = res or resolution(end - start, CHART)
     parts = SPARK_METRICS[metric]
     out: dict[int, list[float]] = {s: [] for s in seqs}
     stride = _stride(start, end, max_points) if res == "hour" else 1
@@ -113,7 +113,7 @@ Buckets = list[tuple[dt.datetime, float, dict[str, list[int]]]]
 
 def _buckets(target_id: int, seqs: list[int], start: dt.datetime, end: dt.datetime, counters: tuple[str, ...],
              res: str | None, stride: int = 1) -> Buckets:
-    res = res or resolution(start, end)
+    res = res or resolution(end - start, CHART)
     one = len(seqs) == 1
     # Blocks of ``stride`` hours are aligned on the range's first hour (and cut at midnight), so the first
     # block starts exactly where the range does: a block's value is then a difference of two rows.

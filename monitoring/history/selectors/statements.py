@@ -29,8 +29,8 @@ from typing import Any
 
 from django.db import connection
 
+from dbconsole.timerange import CHART, resolution
 from monitoring.history import SQL
-from monitoring.history.selectors import resolution
 from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-exported: the public API)
     SERIES_COUNTERS,
     SPARK_METRICS,
@@ -251,7 +251,7 @@ TOTAL_INDEX = {name: COUNTERS.index(name) for name in COUNTERS}   # positions in
 def workload_series(target_id: int, start: dt.datetime, end: dt.datetime,
                     res: str | None = None) -> list[WorkloadPoint]:
     """All statements of the target together, per bucket: calls/s, mean latency, rows, blocks."""
-    res = res or resolution(start, end)
+    res = res or resolution(end - start, CHART)
     with connection.cursor() as cur:
         if res == "raw":
             cur.execute("SELECT captured_at, seconds, totals FROM monitoring_stmt_raw WHERE target_id = %s "

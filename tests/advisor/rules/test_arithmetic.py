@@ -50,21 +50,30 @@ def activity_sample(target: Target, at: dt.datetime, idle_tx: float, query: floa
             [target.pk, at, query, idle_tx, empty, empty, empty, empty, empty])
 
 
-def test_it_wraparound_warns_at_40_percent_and_is_critical_at_60(target: Target) -> None:
+def test_it_wraparound_warns_from_the_freeze_max_age_and_is_critical_from_twice_it(target: Target) -> None:
     setting(target, "autovacuum_freeze_max_age", "200000000")
     setting(target, "autovacuum_multixact_freeze_max_age", "400000000")
     now = timezone.now()
-    database_sample(target, now - dt.timedelta(minutes=5), xid_age=900_000_000, mxid_age=1_400_000_000)
+    database_sample(target, now - dt.timedelta(minutes=5), xid_age=300_000_000, mxid_age=900_000_000)
     outcome = run_advisor(target, options=AdvisorOptions(rules=("wraparound",)))
     by_key = {r.object_key: r for r in outcome.recommendations}
-    assert by_key["database:xid"].severity == "warning"   # 900M = 41.9 % of 2^31
-    assert by_key["database:mxid"].severity == "critical"  # 1.4G = 65.2 % of 2^31
+    assert by_key["database:xid"].severity == "warning"   # 300M: 150 % of autovacuum_freeze_max_age
+    assert by_key["database:mxid"].severity == "critical"  # 900M: 225 % of the multixact one
     facts = {f["label"]: f["display"] for f in by_key["database:xid"].evidence["facts"]}
-    assert facts["Of the 2³¹ limit"] == "41.9%" and facts["autovacuum_freeze_max_age"] == "200,000,000"
+    assert facts["Of the 2³¹ limit"] == "14.0%" and facts["autovacuum_freeze_max_age"] == "200,000,000"
+    assert facts["Of autovacuum_freeze_max_age"] == "150%"
+    assert by_key["database:xid"].title == "Transaction id age is 150% of autovacuum_freeze_max_age"
 
 
-def test_it_no_wraparound_advice_below_40_percent(target: Target) -> None:
-    database_sample(target, timezone.now(), xid_age=850_000_000, mxid_age=10)
+def test_it_wraparound_is_critical_from_one_and_a_half_billion_whatever_the_settings(target: Target) -> None:
+    setting(target, "autovacuum_freeze_max_age", "1000000000")
+    database_sample(target, timezone.now(), xid_age=1_600_000_000, mxid_age=10)
+    outcome = run_advisor(target, options=AdvisorOptions(rules=("wraparound",)))
+    assert [(r.object_key, r.severity) for r in outcome.recommendations] == [("database:xid", "critical")]
+
+
+def test_it_no_wraparound_advice_below_the_freeze_max_age(target: Target) -> None:
+    database_sample(target, timezone.now(), xid_age=190_000_000, mxid_age=10)   # defaults: 200M / 400M
     outcome = run_advisor(target, options=AdvisorOptions(rules=("wraparound",)))
     assert outcome.run.rules_by_name["wraparound"]["status"] == "ok" and outcome.recommendations == []
 

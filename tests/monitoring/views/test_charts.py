@@ -14,8 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from monitoring.charts.figures import Limit, Series, bars, time_series
-from monitoring.charts.markers import LOCK_INCIDENT, RESTART, SETTINGS_CHANGE, STATS_RESET, Marker, apply_markers
+from monitoring.charts.markers import apply_markers
 from monitoring.charts.response import figure_json
+from monitoring.events import MARK_LOCK_INCIDENT, MARK_RESTART, MARK_SETTINGS_CHANGE, MARK_STATS_RESET, Marker
 from tests.support.targets import TargetDb
 from tests.support.workload import blocking_chain
 
@@ -28,15 +29,15 @@ def test_it_markers_become_a_line_and_a_hoverable_tag_inside_the_window_only() -
     figure = time_series([Series("calls/s", [T0, T0 + dt.timedelta(minutes=5)], [1.0, 2.0])],
                          window=(T0, T0 + dt.timedelta(hours=1)))
     markers = [
-        Marker(T0 + dt.timedelta(minutes=10), STATS_RESET, "pg_stat_statements_reset()"),
-        Marker(T0 + dt.timedelta(minutes=20), RESTART),
-        Marker(T0 + dt.timedelta(minutes=30), SETTINGS_CHANGE, "work_mem 4MB → 64MB"),
-        Marker(T0 + dt.timedelta(minutes=40), LOCK_INCIDENT, "3 sessions blocked by 4711"),
-        Marker(T0 - dt.timedelta(days=1), RESTART, "outside"),
+        Marker(T0 + dt.timedelta(minutes=10), MARK_STATS_RESET, "pg_stat_statements_reset()"),
+        Marker(T0 + dt.timedelta(minutes=20), MARK_RESTART),
+        Marker(T0 + dt.timedelta(minutes=30), MARK_SETTINGS_CHANGE, "work_mem 4MB → 64MB"),
+        Marker(T0 + dt.timedelta(minutes=40), MARK_LOCK_INCIDENT, "3 sessions blocked by 4711"),
+        Marker(T0 - dt.timedelta(days=1), MARK_RESTART, "outside"),
     ]
     apply_markers(figure, markers, window=(T0, T0 + dt.timedelta(hours=1)))
     shapes, notes = figure["layout"]["shapes"], figure["layout"]["annotations"]
-    assert [s["name"] for s in shapes] == [STATS_RESET, RESTART, SETTINGS_CHANGE, LOCK_INCIDENT]
+    assert [s["name"] for s in shapes] == [MARK_STATS_RESET, MARK_RESTART, MARK_SETTINGS_CHANGE, MARK_LOCK_INCIDENT]
     assert all(s["yref"] == "paper" and s["x0"] == s["x1"] for s in shapes)
     assert notes[2]["hovertext"].startswith("settings change: work_mem 4MB → 64MB")
     assert figure["layout"]["xaxis"]["range"] == [T0, T0 + dt.timedelta(hours=1)]

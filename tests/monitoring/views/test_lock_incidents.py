@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dbconsole.formatting import format_duration
 from monitoring.models import LockIncident
-from monitoring.templatetags.dbconsole_ui import format_duration
 from tests.monitoring.views.history_data import lock_incident
 from tests.support.targets import TargetDb
 from tests.support.workload import blocking_chain

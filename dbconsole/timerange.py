@@ -1,4 +1,5 @@
-"""The time range every history view reads from its URL, so each view is a shareable permalink.
+"""The time range every history view reads from its URL (so each view is a shareable permalink), and
+the one policy that decides from which resolution of the history store a range is read.
 
 Two shapes in the query string:
 
@@ -9,6 +10,27 @@ Two shapes in the query string:
 
 ``parse`` raises ``TimeRangeError`` with a message fit for the page; ``from_params`` falls back to the
 default and returns that message, so a mistyped permalink still renders something useful.
+``resolve_range(request)`` does that once per request and keeps the result on the request
+(``request.time_range``, ``request.time_range_error``): the page frame, the chart endpoints and the
+partials all read the same value object.
+
+Resolution — ``resolution(range_or_span, purpose)`` returns ``"raw"``, ``"hour"`` or ``"day"``, the
+finest resolution that keeps what is drawn to a few hundred points and cheap to read. Every selector
+and chart asks it; none decides on its own:
+
+* ``CHART`` (charts, tables over the range — the default): raw samples up to 6 hours, hourly rollups
+  up to 14 days, daily rollups beyond. At 6 h the densest family (activity, every 10 s) is ~2,200
+  samples and statements (every 60 s, one sparse array row each) 360; hourly points over 14 days are
+  336. The presets read: 1 h and 6 h raw, 24 h and 7 d hourly, 30 d daily. Rollups cover complete
+  buckets only, so charts append the raw tail after the last rolled-up point (``charts.raw_tail``).
+* ``SPARKLINE`` (one small line per table row, 50 rows at once): raw only up to 90 minutes — picking
+  50 statements out of each sparse raw row costs far more than out of an hourly one — then as CHART.
+* ``TOTALS`` (sums and peaks over a window — the advisor's evidence, a page's "worst lag in the
+  range"): raw samples as long as they are kept (``RETENTION_RAW_DAYS``), since a rollup keeps the
+  last sample of each bucket and a peak between two would be lost; hourly beyond, never daily, whose
+  buckets would cut the window's ends.
+
+``coarsest=HOUR`` is for families the store rolls up hourly only (activity, replication).
 """
 
 from __future__ import annotations
@@ -20,6 +42,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 PRESETS: dict[str, dt.timedelta] = {
@@ -34,6 +57,11 @@ MIN_SPAN = dt.timedelta(minutes=1)
 # A custom window may end slightly in the future (clock skew between browser and server), no more.
 FUTURE_SLACK = dt.timedelta(minutes=5)
 QUERY_KEYS = ("range", "from", "to")
+
+RAW, HOUR, DAY = "raw", "hour", "day"
+CHART, SPARKLINE, TOTALS = "chart", "sparkline", "totals"
+RAW_UP_TO = {CHART: dt.timedelta(hours=6), SPARKLINE: dt.timedelta(minutes=90)}
+HOURLY_UP_TO = dt.timedelta(days=14)
 
 
 class TimeRangeError(ValueError):
@@ -162,3 +190,38 @@ def _parse_instant(raw: str, name: str) -> dt.datetime:
 def _format_instant(moment: dt.datetime) -> str:
     # Minute precision in the display zone keeps permalinks short and readable.
     return _local(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+# -- once per request -------------------------------------------------------------------------------
+
+def resolve_range(request: HttpRequest) -> TimeRange:
+    """The request's range, read from its query string on first use and kept on the request; an
+    unusable one falls back to the default and leaves the reason in ``range_error(request)``."""
+    found = getattr(request, "time_range", None)
+    if not isinstance(found, TimeRange):
+        found, error = TimeRange.from_params(request.GET)
+        setattr(request, "time_range", found)  # noqa: B010  (HttpRequest declares no such attribute)
+        setattr(request, "time_range_error", error)  # noqa: B010
+    return found
+
+
+def range_error(request: HttpRequest) -> str:
+    """Why the URL's range was not usable ("" when it was)."""
+    resolve_range(request)
+    return str(getattr(request, "time_range_error", ""))
+
+
+# -- the resolution policy ----------------------------------------------------------------------------
+
+def resolution(span: TimeRange | dt.timedelta, purpose: str = CHART, *, coarsest: str = DAY) -> str:
+    """``raw``, ``hour`` or ``day`` for reading a range of this length for ``purpose`` (see the module
+    docstring); never coarser than ``coarsest``."""
+    length = span.span if isinstance(span, TimeRange) else span
+    if purpose == TOTALS:
+        chosen = RAW if length <= dt.timedelta(days=settings.RETENTION_RAW_DAYS) else HOUR
+    elif purpose in RAW_UP_TO:
+        chosen = RAW if length <= RAW_UP_TO[purpose] else HOUR if length <= HOURLY_UP_TO else DAY
+    else:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    order = (RAW, HOUR, DAY)
+    return order[min(order.index(chosen), order.index(coarsest))]

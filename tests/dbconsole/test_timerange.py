@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
-from monitoring.ui.timerange import DEFAULT_PRESET, TimeRange, TimeRangeError
+from dbconsole.timerange import (
+    CHART,
+    DEFAULT_PRESET,
+    SPARKLINE,
+    TOTALS,
+    TimeRange,
+    TimeRangeError,
+    range_error,
+    resolution,
+    resolve_range,
+)
 
 NOW = dt.datetime(2025, 3, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -75,3 +85,33 @@ def test_it_picks_round_chart_buckets_for_the_span() -> None:
     assert TimeRange.last("7d", now=NOW).bucket() == dt.timedelta(minutes=30)
     assert TimeRange.last("30d", now=NOW).bucket() == dt.timedelta(hours=3)
     assert TimeRange.last("30d", now=NOW).bucket(points=10) == dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(("preset", "chart", "sparkline"), [
+    ("1h", "raw", "raw"), ("6h", "raw", "hour"), ("24h", "hour", "hour"), ("7d", "hour", "hour"),
+    ("30d", "day", "day"),
+])
+def test_it_reads_each_preset_at_one_resolution_per_purpose(preset: str, chart: str, sparkline: str) -> None:
+    tr = TimeRange.last(preset, now=NOW)
+    assert resolution(tr) == resolution(tr.span, CHART) == chart
+    assert resolution(tr, SPARKLINE) == sparkline
+    assert resolution(tr, coarsest="hour") == ("raw" if chart == "raw" else "hour")   # hourly rollups only
+
+
+def test_it_reads_totals_from_raw_samples_while_they_are_kept() -> None:
+    with override_settings(RETENTION_RAW_DAYS=7):
+        assert resolution(dt.timedelta(days=7), TOTALS) == "raw"
+        assert resolution(dt.timedelta(days=8), TOTALS) == "hour"
+        assert resolution(dt.timedelta(days=400), TOTALS) == "hour"   # never daily
+    assert resolution(dt.timedelta(hours=6, seconds=1)) == "hour"
+    assert resolution(dt.timedelta(days=14, seconds=1)) == "day"
+    with pytest.raises(ValueError, match="unknown purpose"):
+        resolution(dt.timedelta(hours=1), "poster")
+
+
+def test_it_resolves_the_range_once_per_request_and_keeps_the_reason_it_fell_back() -> None:
+    request = RequestFactory().get("/t/x/", {"range": "forever"})
+    first = resolve_range(request)
+    assert first.preset == DEFAULT_PRESET and "unknown range" in range_error(request)
+    assert resolve_range(request) is first and getattr(request, "time_range") is first  # noqa: B009
+    assert range_error(RequestFactory().get("/t/x/", {"range": "7d"})) == ""
