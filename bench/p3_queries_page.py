@@ -192,7 +192,7 @@ def selectors_alone(target_id: int) -> None:
 
     from dbconsole.timerange import SPARKLINE, resolution
     from monitoring.history.selectors.statements import one_statement_totals, sparklines, statement_totals
-    from monitoring.views.queries import SPARK_POINTS
+    from monitoring.ui.sparkline import SPARK_POINTS
 
     now = timezone.now()
     start = now - dt.timedelta(days=7)

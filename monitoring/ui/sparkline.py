@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 WIDTH, HEIGHT, PAD = 120, 22, 1.5
+SPARK_POINTS = 48            # 120 px wide: a week is drawn in 4-hour buckets
 
 
 def points(values: Sequence[float], width: float = WIDTH, height: float = HEIGHT) -> str:

@@ -12,26 +12,23 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-import sqlparse
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from sqlparse.exceptions import SQLParseError
 
 from dbconsole.timerange import SPARKLINE, resolution
 from monitoring import selectors
 from monitoring.charts.statements import DETAIL_CHARTS
 from monitoring.history.selectors import statements as stmt
 from monitoring.ui.frame import frame
-from monitoring.ui.sparkline import sparkline
+from monitoring.ui.sparkline import SPARK_POINTS, sparkline
+from monitoring.ui.sqltext import format_sql
 from monitoring.ui.statements import PAGE_SIZE, Listing, csv_response
 
-SPARK_POINTS = 48            # a sparkline is 120 px wide: a week is drawn in 4-hour buckets
 CSV_TEXT_CHARS = 20_000      # per statement in the CSV: whole texts, within reason
 # sqlparse re-indents texts up to this size (a few ms for a typical statement, but ~50 ms at 2 kB and
 # growing faster than the text); longer ones, e.g. ORM queries with long IN lists, are shown as stored.
-FORMAT_MAX_CHARS = 4_000
 
 
 @require_GET
@@ -96,16 +93,6 @@ def _one_line(text: str, limit: int = 180) -> str:
     """A statement on one table line (the detail page formats it): whitespace squeezed, cut with '…'."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"
-
-
-def format_sql(text: str) -> str:
-    """Re-indented with upper-case keywords; a text too long to format quickly is shown as stored."""
-    if not text or len(text) > FORMAT_MAX_CHARS:
-        return text
-    try:
-        return sqlparse.format(text, reindent=True, keyword_case="upper", indent_width=2).strip()
-    except SQLParseError:   # more tokens than sqlparse agrees to group
-        return text
 
 
 def _charts(target: str, seq: int, range_query: str) -> list[dict[str, str]]:

@@ -24,8 +24,8 @@ from monitoring.collectors.runner import run
 from monitoring.history.rollups_statements import rollup_target
 from monitoring.history.selectors.statements import StatementTotals
 from monitoring.models import Statement, Target
+from monitoring.ui.sqltext import FORMAT_MAX_CHARS, format_sql
 from monitoring.ui.statements import PAGE_SIZE, csv_response
-from monitoring.views.queries import FORMAT_MAX_CHARS, format_sql
 from tests.monitoring.history.statement_data import START, Workload, collect_series, expected, make_target
 from tests.support.targets import TargetDb
 
