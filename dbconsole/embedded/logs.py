@@ -47,12 +47,12 @@ class LineLevels:
 class ProcessLog:
     """One process's log file (rotated at ``MAX_BYTES``), its recent lines and the terminal filter."""
 
-    def __init__(self, path: Path, terminal_level: int) -> None:
+    def __init__(self, path: Path, terminal_level: int, *, max_bytes: int = MAX_BYTES) -> None:
         self.path = path
         self.terminal_level = terminal_level
         self.levels = LineLevels()
         self.tail: deque[str] = deque(maxlen=TAIL_LINES)
-        self.handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        self.handler = RotatingFileHandler(path, maxBytes=max_bytes, backupCount=BACKUPS, encoding="utf-8")
         self.handler.setFormatter(logging.Formatter("%(message)s"))
 
     def write(self, line: str) -> bool:
