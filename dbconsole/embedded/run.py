@@ -42,7 +42,7 @@ from dbconsole.queues import WORKER_QUEUES
 PR_SET_PDEATHSIG = 1
 # gunicorn's access lines carry a level like every other line, so the terminal filter can tell them apart.
 ACCESS_LOG_FORMAT = 'INFO gunicorn.access %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls: ESC, CSI and friends
 
 
 def _die_with_parent() -> None:
@@ -69,7 +69,7 @@ class Supervisor:
         self.port = env_int("DBCONSOLE_PORT", 8000, minimum=1, maximum=65535)
         self.redis_port = env_int("DBCONSOLE_REDIS_PORT", home.DEFAULT_REDIS_PORT, minimum=1, maximum=65535)
         self.demo = env_bool("DBCONSOLE_DEMO", default=True)
-        self.log_level = env_choice("DBCONSOLE_LOG_LEVEL", "INFO", tuple(LEVELS))
+        self.log_level = env_choice("DBCONSOLE_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
         self.terminal_level = LEVELS[env_choice("DBCONSOLE_TERMINAL_LOG_LEVEL", "WARNING", tuple(LEVELS))]
         self.children: list[Child] = []
         self.redis: RedisServer | None = None
