@@ -62,6 +62,7 @@ def beat_schedule() -> Path:
 
 
 def demo_pg_port() -> int:
+    """The configured port of the demo's own cluster (what it is created on)."""
     from dbconsole.env import env_int
 
     return env_int("DBCONSOLE_DEMO_PG_PORT", DEFAULT_DEMO_PG_PORT, minimum=1, maximum=65535)
@@ -100,7 +101,7 @@ def history_cluster():
     cluster = PgCluster(
         bindir=embedded_bindir(),
         datadir=home() / "pgdata",
-        port=_pg_port(),
+        port=pg_port(),
         conf={
             "shared_buffers": "'256MB'",
             "pg_stat_statements.max": "10000",
@@ -116,7 +117,7 @@ def history_port() -> int:
     """The history store's port: recorded by the cluster, else the configured one (before its init)."""
     from dbconsole.embedded.pgcluster import recorded_port
 
-    return recorded_port(home() / "pgdata") or _pg_port()
+    return recorded_port(home() / "pgdata") or pg_port()
 
 
 def history_database_settings() -> dict[str, object]:
@@ -136,7 +137,8 @@ def history_database_settings() -> dict[str, object]:
     }
 
 
-def _pg_port() -> int:
+def pg_port() -> int:
+    """The configured port of the history store (what a new cluster is created on)."""
     from dbconsole.env import env_int
 
     return env_int("DBCONSOLE_PG_PORT", DEFAULT_PG_PORT, minimum=1, maximum=65535)

@@ -88,11 +88,14 @@ class Supervisor:
         try:
             self.say("dbconsole", f"state directory {self.home}")
             cluster, _ = ensure_history_store()
-            self.say("postgres", f"PostgreSQL 18 on 127.0.0.1:{cluster.port} (history store)")
+            self.say("postgres", f"PostgreSQL 18 on 127.0.0.1:{cluster.port} (history store)"
+                     + _kept("DBCONSOLE_PG_PORT", home.pg_port(), cluster.port))
             if self.demo:
                 server, _ = ensure_demo_server()
                 self.demo_cluster = server.cluster if server.own_cluster else None
-                self.say("postgres", f"demo database on {server.describe()}, 127.0.0.1:{server.cluster.port}")
+                self.say("postgres", f"demo database on {server.describe()}, 127.0.0.1:{server.cluster.port}"
+                         + (_kept("DBCONSOLE_DEMO_PG_PORT", home.demo_pg_port(), server.cluster.port)
+                            if server.own_cluster else ""))
             self.account = service_account()
             self.redis = RedisServer(directory=self.home / "redis", port=self.redis_port,
                                      popen_kwargs=self.account.popen_kwargs() if self.account else {})
@@ -242,6 +245,13 @@ class Supervisor:
         line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
         with self.print_lock:
             print(f"{name:>9} | {line}", flush=True)
+
+
+def _kept(variable: str, configured: int, actual: int) -> str:
+    """Why a cluster is not on the configured port: it keeps the port it was created on."""
+    if configured == actual:
+        return ""
+    return f"; it keeps the port it was created on ({variable}={configured} applies to a new cluster only)"
 
 
 def main() -> None:
