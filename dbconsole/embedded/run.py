@@ -9,7 +9,8 @@ terminal shows its warnings and errors only (``DBCONSOLE_TERMINAL_LOG_LEVEL``), 
 the ready line stays in sight. Started as root, every one of these processes runs as the unprivileged
 system user ``dbconsole``, as PostgreSQL does (``account.py``).
 
-Ctrl-C (SIGINT) or SIGTERM stops everything this process started, in reverse order, by pid. Children
+Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed) stops everything this process started, in
+reverse order, by pid; a terminal that is gone never stops the supervisor half-way. Children
 run in their own sessions so the terminal's Ctrl-C reaches only us, and each asks the kernel to send it
 SIGTERM should we die without cleaning up (PR_SET_PDEATHSIG), so no process outlives a crash either.
 """
@@ -76,12 +77,15 @@ class Supervisor:
         self.demo_cluster: PgCluster | None = None
         self.account: ServiceAccount | None = None
         self.stopping = threading.Event()
-        self.print_lock = threading.Lock()
+        # Reentrant: a signal handler runs on the main thread, perhaps while it is printing.
+        self.print_lock = threading.RLock()
+        self.terminal_gone = False
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def run(self) -> int:
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        # SIGHUP: the terminal closed. Stop everything as on Ctrl-C rather than die and orphan the servers.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, self._on_signal)
         write_pidfile()
         started = time.monotonic()
@@ -244,7 +248,14 @@ class Supervisor:
         # Lines may quote a monitored database's names: no control character reaches the terminal.
         line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
         with self.print_lock:
-            print(f"{name:>9} | {line}", flush=True)
+            if self.terminal_gone:
+                return
+            try:
+                print(f"{name:>9} | {line}", flush=True)
+            except (OSError, ValueError, RuntimeError):
+                # The terminal (or whoever read our output) is gone: keep running and keep draining the
+                # children's output into their logs; a supervisor that dies here would orphan the servers.
+                self.terminal_gone = True
 
 
 def _kept(variable: str, configured: int, actual: int) -> str:
