@@ -150,6 +150,8 @@ STATICFILES_FINDERS = [
     "dbconsole.staticfinders.PlotlyFinder",
 ]
 WHITENOISE_USE_FINDERS = True
+# Served at the site root without login, for clients that ask /favicon.ico whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,7 +175,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE_FILENAME = str(embedded_home.home() / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(embedded_home.beat_schedule())
 
 # -- Embedded stack -----------------------------------------------------------------------------
 WEB_PORT = env_int("DBCONSOLE_PORT", 8000, minimum=1, maximum=65535)
