@@ -60,6 +60,16 @@ class Move:
         return (self.new, *self.extra)
 
 
+def _reshapes(chosen: IndexSpec, other: IndexSpec) -> bool:
+    """True when ``other`` uses only columns ``chosen`` has as keys (its keys and predicate): the same
+    lookups arranged differently, e.g. ``(deleted_at, account_id)`` → ``(account_id) WHERE deleted_at
+    IS NULL``."""
+    if chosen.table.oid != other.table.oid or chosen.expression or other.expression:
+        return False
+    used = set(other.columns) | (set(other.expression_columns) if other.where else set())
+    return bool(other.columns) and used <= set(chosen.columns)
+
+
 class Search:
     """One selection run over a what-if engine; call :meth:`run`, then read ``config``.
 
@@ -231,11 +241,12 @@ class Search:
         for spec in move.adds:
             for col in extension_columns(spec, self.affected(spec), self.max_width):
                 self.offer(spec.extended(col), spec)
-        # Seeds that start with an index just chosen may now replace it rather than sit beside it.
+        # Seeds that start with an index just chosen, or reshape its columns (another order, a partial
+        # index on the same columns), may now replace it rather than sit beside it.
         for _, _, pending in list(self.heap) + [(0, 0, m) for m in self.parked]:
             for spec in move.adds:
-                if pending.old is None and not pending.extra and spec.is_prefix_of(pending.new) \
-                        and pending.new != spec:
+                if pending.old is None and not pending.extra and pending.new != spec and (
+                        spec.is_prefix_of(pending.new) or _reshapes(spec, pending.new)):
                     self.offer(pending.new, spec)
 
     def refresh(self, stmts: Sequence[AnalyzedStatement]) -> None:

@@ -8,7 +8,7 @@ import pytest
 from advisor.whatif import IndexSpec
 from advisor.whatif.sizes import IndexSizer
 from pgsql.workload.catalog import load_catalog
-from tests.advisor.whatif_support import guarded, run
+from tests.support.tpch import guarded, run
 from tests.support.targets import TargetDb
 
 ROWS = 60_000
