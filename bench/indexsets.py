@@ -1,11 +1,13 @@
 """Scoring index sets on a benchmark database: built for real, measured, dropped again.
 
-A set is scored on the workload's *concrete* statements (real parameter values), each weighted by its
-calls: Σ calls x EXPLAIN total cost with the set built, over the same without any secondary index —
-the calls-weighted relative cost. The indexes are really built (and the tables analysed, so expression
-indexes have statistics), so sizes are what ``pg_relation_size`` says and "unused" means no plan of the
-workload uses the index. A "best single column per statement" baseline (what PgHero-like tools
-suggest) is chosen with HypoPG, then scored the same way.
+A set is scored on the workload's *concrete* statements (real parameter values, a few per statement),
+each weighted by its calls: Σ calls x EXPLAIN total cost with the set built, over the same without any
+secondary index — the calls-weighted relative cost. The indexes are really built, so sizes are what
+``pg_relation_size`` says and "unused" means no plan of the workload uses the index. The tables are not
+analysed again: ANALYZE samples at random, and a fresh sample can flip a join plan, so every set is
+costed on the very statistics the baseline had (an expression index has none, in every set alike).
+A "best single column per statement" baseline (what PgHero-like tools suggest) is chosen with HypoPG,
+then scored the same way.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class SetScore:
     relative_pct: float
     size_bytes: int
     unused: list[str] = field(default_factory=list)
+    per_statement: dict[str, float] = field(default_factory=dict)  # calls x cost
 
 
 def named(definition: str, name: str) -> tuple[str, str]:
@@ -65,12 +68,15 @@ def explain(conn: Any, sql: str) -> tuple[float, set[str]]:
     return float(plan["Total Cost"]), used
 
 
-def workload_cost(conn: Any, statements: Sequence[Concrete]) -> tuple[float, set[str]]:
+def workload_cost(conn: Any, statements: Sequence[Concrete],
+                  per_statement: dict[str, float] | None = None) -> tuple[float, set[str]]:
     total, used = 0.0, set()
     for stmt in statements:
         cost, names = explain(conn, stmt.sql)
         total += stmt.calls * cost
         used |= names
+        if per_statement is not None:
+            per_statement[stmt.name] = per_statement.get(stmt.name, 0.0) + stmt.calls * cost
     return total, used
 
 
@@ -84,9 +90,8 @@ def score(conn: Any, label: str, definitions: Sequence[str], statements: Sequenc
             sql, table = named(definition, name)
             conn.execute(sql)
             built.append((name, table))
-        for table in sorted({t for _, t in built}):
-            conn.execute(f"ANALYZE {table}")
-        cost, used = workload_cost(conn, statements)
+        per_statement: dict[str, float] = {}
+        cost, used = workload_cost(conn, statements, per_statement)
         size = sum(int(conn.execute("SELECT pg_relation_size(%s::regclass)", (name,)).fetchone()[0])
                    for name, _ in built)
         unused = [definitions[n] for n, (name, _) in enumerate(built) if name not in used]
@@ -94,7 +99,8 @@ def score(conn: Any, label: str, definitions: Sequence[str], statements: Sequenc
         for name, _ in built:
             conn.execute(f"DROP INDEX IF EXISTS {name}")
     return SetScore(label=label, definitions=list(definitions), cost=cost,
-                    relative_pct=100.0 * cost / baseline if baseline else 0.0, size_bytes=size, unused=unused)
+                    relative_pct=100.0 * cost / baseline if baseline else 0.0, size_bytes=size, unused=unused,
+                    per_statement=per_statement)
 
 
 def drop_leftovers(conn: Any) -> None:

@@ -10,10 +10,11 @@ storage budget and a maximum number of new indexes per table are optional caps o
 objective. The rates, with the balanced profile:
 
 * **an index entry written** (insert, non-HOT update): ``ENTRY_DESCENT`` + ``ENTRY_PAGE`` x (1 - |c|)
-  = 0.05 + 1.0 x (1 - |c|), ``c`` the leading key's correlation with the heap order: finding the
-  leaf (~20 comparisons at ``cpu_operator_cost``) and, for a random key, one dirtied leaf page to
-  write back, as one page of I/O; an ever-increasing key (serial, timestamp) shares the rightmost
-  leaf, so almost only the descent is paid;
+  = 0.05 + 2.0 x (1 - |c|), ``c`` the leading key's correlation with the heap order: finding the
+  leaf (~20 comparisons at ``cpu_operator_cost``) and, for a random key, a dirtied leaf page that is
+  written back (one page of I/O) and WAL-logged, with a full-page image after every checkpoint
+  (about another page); an ever-increasing key (serial, timestamp) shares the rightmost leaf, so
+  almost only the descent is paid;
 * **a dead entry removed by VACUUM** (delete, non-HOT update): ``VACUUM_ENTRY`` = 0.1;
 * **a HOT update lost** (the index covers a column the workload's UPDATEs set): the update now
   writes an entry into the new index *and every existing index* of the table, at the entry rate
@@ -36,7 +37,7 @@ from advisor.selection.writes import WriteModel
 from advisor.whatif.indexes import IndexSpec
 
 ENTRY_DESCENT = 0.05
-ENTRY_PAGE = 1.0
+ENTRY_PAGE = 2.0
 VACUUM_ENTRY = 0.1
 HOT_HEAP_PAGE = 1.0
 STORAGE_PAGE_HOUR = 0.25

@@ -1,9 +1,9 @@
 """An hour of the helpdesk's traffic, and the indexes a careful DBA would give it (with the reasons).
 
 Each shape is a statement with ``%s`` parameters, how often it runs per hour, and a query choosing its
-parameter values from the data (the first row is the representative the scoring plans; a write sample
-takes ``{n}`` rows). Representatives are typical, not extreme: an organization around the 50th
-largest, a project around the 20th busiest, recent tickets.
+parameter values from the data (the scoring plans the first three rows of a read; a write sample takes
+``{n}`` rows). Representatives are typical, not extreme: organizations around the 50th largest,
+projects around the 20th busiest, tickets of the last weeks.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class Shape:
 
 
 BUSY_ORG = "SELECT org_id FROM tickets GROUP BY org_id ORDER BY count(*) DESC, org_id OFFSET 50 LIMIT {n}"
-RECENT_TICKET = "SELECT id FROM tickets WHERE id % 997 = 5 ORDER BY id DESC LIMIT {n}"
+RECENT_TICKET = "SELECT id FROM tickets WHERE id % 997 = 5 ORDER BY id DESC OFFSET 20 LIMIT {n}"
 SOME_USER = "SELECT id FROM users WHERE id % 991 = 7 ORDER BY id LIMIT {n}"
 
 READS = [
