@@ -55,7 +55,8 @@ def test_it_proposes_both_indexes_an_or_lookup_needs(pg15_db: TargetDb) -> None:
     assert all(c.helps[0].reduction_pct is not None and c.helps[0].reduction_pct > 95 for c in chosen)
     with pg15_db.connect() as writable:
         writable.execute(chosen[0].create_sql)
-    plan = plan_of(pg15_db, chosen[1], "SELECT id FROM contacts WHERE email = 'c7@example.com' OR phone = '+15550000009'")
+    plan = plan_of(pg15_db, chosen[1],
+                   "SELECT id FROM contacts WHERE email = 'c7@example.com' OR phone = '+15550000009'")
     assert "BitmapOr" in plan
 
 

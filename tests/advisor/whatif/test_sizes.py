@@ -8,8 +8,8 @@ import pytest
 from advisor.whatif import IndexSpec
 from advisor.whatif.sizes import IndexSizer
 from pgsql.workload.catalog import load_catalog
-from tests.support.tpch import guarded, run
 from tests.support.targets import TargetDb
+from tests.support.tpch import guarded, run
 
 ROWS = 60_000
 TOLERANCE = 0.25
