@@ -42,6 +42,11 @@ _INTEGER_ARGUMENTS = {"substring", "substr", "left", "right", "lpad", "rpad", "r
 _INTERVAL_FIELDS = {"YEAR_P", "MONTH_P", "DAY_P", "HOUR_P", "MINUTE_P"}
 _TIMESTAMPS = ("timestamp", "timestamptz", "time", "timetz", "interval")
 _TEMPORAL = ("date", *_TIMESTAMPS)
+# current_date, current_time(n), current_timestamp(n), localtime(n), localtimestamp(n) (SQLValueFunctionOp).
+_SQL_VALUE_TYPES = {0: "pg_catalog.date", 1: "pg_catalog.timetz", 2: "pg_catalog.timetz", 3: "pg_catalog.timestamptz",
+                    4: "pg_catalog.timestamptz", 5: "pg_catalog.time", 6: "pg_catalog.time",
+                    7: "pg_catalog.timestamp", 8: "pg_catalog.timestamp"}
+_NOW_FUNCTIONS = {"now", "statement_timestamp", "transaction_timestamp", "clock_timestamp"}
 _TYPE_ALIASES = {"timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
                  "time with time zone": "timetz", "time without time zone": "time"}
 # (type of the typed operand, operator) -> type of the placeholder next to it.
@@ -140,6 +145,11 @@ class Rewriter:
             return INT4, "N"
         if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Float):
             return NUMERIC, "N"
+        if isinstance(node, ast.SQLValueFunction):
+            return _SQL_VALUE_TYPES.get(int(node.op or 0)), "D"
+        if isinstance(node, ast.FuncCall) and node.funcname and not node.args \
+                and getattr(node.funcname[-1], "sval", "") in _NOW_FUNCTIONS:
+            return "pg_catalog.timestamptz", "D"
         return None, None
 
     def untyped(self, node: object) -> bool:
