@@ -23,7 +23,7 @@ from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_pct
 from advisor.rules.findings import Finding, RuleSkipped
 from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
-from advisor.selection.foreign_keys import fk_check_statement
+from advisor.selection.foreign_keys import fk_check_statement, recorded_lookup
 from dbconsole.thresholds import INFO, WARNING
 from pgsql.workload import WorkloadStatement
 
@@ -77,12 +77,12 @@ def window_seconds(ctx: RuleContext) -> float | None:
     return covered if covered > 0 else None
 
 
-def foreign_key_checks(ctx: RuleContext) -> list[WorkloadStatement]:
+def foreign_key_checks(ctx: RuleContext, workload: list[WorkloadStatement]) -> list[WorkloadStatement]:
     """The child lookups the window's parent deletes made the server run, for foreign keys without an
-    index (the server runs them unseen by pg_stat_statements)."""
+    index — unless pg_stat_statements recorded them itself (``track = all``)."""
     out = []
     for fk in ctx.catalog.foreign_keys():
-        if fk.indexed:
+        if fk.indexed or recorded_lookup(workload, fk.schema, fk.table, fk.columns):
             continue
         parent = ctx.history.table_by_name(fk.ref_schema, fk.ref_table)
         deltas = ctx.history.table_deltas(parent.seq) if parent is not None else None
@@ -110,7 +110,7 @@ class MissingIndexes(Rule):
         workload = [WorkloadStatement(queryid=s.queryid, query=s.preview, calls=s.calls, rows=s.rows,
                                       total_exec_time_ms=s.exec_ms, dbname=s.datname or None)
                     for s in totals if s.calls > 0 and s.preview and s.usename != ctx.target.username]
-        workload.extend(foreign_key_checks(ctx))
+        workload.extend(foreign_key_checks(ctx, workload))
         by_queryid = {s.queryid: s for s in totals}
         all_ms = sum(s.exec_ms for s in totals) or 0.0
         database = ctx.history.database()

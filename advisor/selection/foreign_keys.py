@@ -7,12 +7,18 @@ parent's statement and holding its locks. pg_stat_statements never shows those l
 would never see what an index on the foreign key saves. :func:`fk_check_statement` writes one down as
 the SELECT it is, called once for every parent row deleted in the window: then the foreign key's
 index competes on net benefit like every other candidate, with that evidence and no other.
+
+With ``pg_stat_statements.track = all`` the server's own lookups are recorded (``… FROM ONLY
+"public"."child" x WHERE $1 OPERATOR(pg_catalog.=) "fk" …``, not top-level): then they are in the
+workload already, with their real calls, and :func:`recorded_lookup` says so, so they are not counted
+twice.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 
 from pgsql.ident import quote_ident_if_needed
 from pgsql.workload.statements import WorkloadStatement
@@ -34,3 +40,12 @@ def fk_check_statement(*, constraint: str, schema: str, table: str, columns: Seq
         queryid=fk_queryid(constraint, schema, table), query=query, calls=calls, dbname=dbname, rows=0,
         origin=(f"foreign key {constraint}: the lookup of {table} rows the server runs for each {ref_table} row "
                 f"deleted ({calls:,} in the window)"))
+
+
+def recorded_lookup(statements: Iterable[WorkloadStatement], schema: str, table: str,
+                    columns: Sequence[str]) -> bool:
+    """True when the workload holds the server's own lookup of ``table`` by the foreign key's columns
+    (recorded by pg_stat_statements with ``track = all``)."""
+    target = re.compile(rf'\bONLY\s+"?{re.escape(schema)}"?\."?{re.escape(table)}"?\s')
+    keys = [re.compile(rf'OPERATOR\(pg_catalog\.=\)\s+"?{re.escape(c)}"?(\W|$)') for c in columns]
+    return any(target.search(s.query) and all(k.search(s.query) for k in keys) for s in statements)
