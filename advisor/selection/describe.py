@@ -9,6 +9,7 @@ from advisor.selection.results import IndexChoice, StatementEffect
 from advisor.selection.search import Search
 from advisor.whatif.engine import WhatIfEngine
 from advisor.whatif.indexes import IndexSpec
+from advisor.whatif.planner import PlanError
 from pgsql.workload.analyze import AnalyzedStatement
 
 
@@ -54,7 +55,7 @@ def _choice(engine: WhatIfEngine, search: Search, spec: IndexSpec, name: str, be
                          "workload says which columns they change")
     try:
         hypo: int | None = engine.size(spec)
-    except Exception:
+    except PlanError:
         hypo = None
     return IndexChoice(
         table=spec.table.qualified, columns=spec.columns, include=spec.include, where=spec.where,
