@@ -130,7 +130,7 @@ def test_it_keeps_row_locks_and_updates_as_beneficiaries_and_counts_the_hot_upda
         WorkloadStatement(queryid=6, calls=20000, rows=20000,
                           query="UPDATE jobs SET attempts = attempts + $1, run_at = $2 WHERE id = $3"),
     ]
-    writes = {"public.jobs": TableWrites(n_tup_upd=20000, n_tup_hot_upd=19000)}
+    writes: dict[str | int, TableWrites] = {"public.jobs": TableWrites(n_tup_upd=20000, n_tup_hot_upd=19000)}
     with as_monitor(pg15_db) as conn:
         advice = recommend_indexes(conn, workload, window_s=HOUR, write_load=writes, profile="read-optimised")
     (choice,) = serving(advice, 5)

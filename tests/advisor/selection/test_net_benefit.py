@@ -25,7 +25,7 @@ AUDIT = WorkloadStatement(queryid=11, calls=10, query="SELECT id, kind FROM even
 LOOKUP = WorkloadStatement(queryid=12, calls=4000, query="SELECT id, total FROM orders WHERE customer_id = $1")
 BY_ID = WorkloadStatement(queryid=13, calls=50,
                           query="SELECT total FROM orders WHERE id = $1 AND created_at > $2 ORDER BY id, created_at")
-EVENTS_FLOOD = {"public.events": TableWrites(n_tup_ins=400_000)}
+EVENTS_FLOOD: dict[str | int, TableWrites] = {"public.events": TableWrites(n_tup_ins=400_000)}
 
 
 def tables(advice: IndexAdvice) -> set[str]:
@@ -47,7 +47,7 @@ def test_it_leaves_a_write_heavy_table_alone_for_a_rare_lookup(pg15_db: TargetDb
 
 def test_it_scales_the_exchange_rates_by_profile(pg15_db: TargetDb) -> None:
     run(pg15_db, SCHEMA)
-    moderate = {"public.events": TableWrites(n_tup_ins=8_000)}
+    moderate: dict[str | int, TableWrites] = {"public.events": TableWrites(n_tup_ins=8_000)}
     with guarded(pg15_db) as conn:
         read = recommend_indexes(conn, [AUDIT, LOOKUP], window_s=HOUR, write_load=moderate, profile="read-optimized")
         write = recommend_indexes(conn, [AUDIT, LOOKUP], window_s=HOUR, write_load=moderate, profile="write-optimised")
