@@ -134,7 +134,8 @@ def typical_values(bounds: Iterable[RangeBound], limit_params: Iterable[int],
         out.notes.append(f"{'ILIKE' if pattern.insensitive else 'LIKE'} ${pattern.number} on "
                          f"{pattern.table.name}.{pattern.column} costed as the prefix search "
                          f"'{out.params[pattern.number]}' (a typical value of the column, its last "
-                         f"{OPEN_CHARACTERS} characters left open)")
+                         f"{OPEN_CHARACTERS} characters left open; pg_stat_statements keeps no pattern, so if the "
+                         "application's starts with a wildcard, no btree can serve it)")
     groups: dict[tuple[int, int, str], list[RangeBound]] = defaultdict(list)
     for bound in bounds:
         groups[bound.group].append(bound)
