@@ -199,8 +199,13 @@ BLOAT_EXACT_TOP = env_int("DBCONSOLE_BLOAT_EXACT_TOP", 10, minimum=0)
 BLOAT_EXACT_TIMEOUT_MS = env_int("DBCONSOLE_BLOAT_EXACT_TIMEOUT_MS", 5000, minimum=100)
 ADVISOR_EVERY_S = env_int("DBCONSOLE_ADVISOR_EVERY_S", 3600, minimum=300)
 ADVISOR_WINDOW_DAYS = env_int("DBCONSOLE_ADVISOR_WINDOW_DAYS", 7, minimum=1)
-ADVISOR_BUDGET_SHARE = env_int("DBCONSOLE_ADVISOR_BUDGET_PERCENT", 20, minimum=1, maximum=1000) / 100
+# Index advice is chosen by net benefit (advisor/selection/costs.py); the profile scales its write and
+# storage rates. A budget (percent of the database size, 0 = none) and a per-table maximum are optional caps.
+ADVISOR_PROFILE = env_choice("DBCONSOLE_ADVISOR_PROFILE", "balanced",
+                             ("write-optimised", "balanced", "read-optimised"))
+ADVISOR_BUDGET_SHARE = env_int("DBCONSOLE_ADVISOR_BUDGET_PERCENT", 0, minimum=0, maximum=1000) / 100
 ADVISOR_MIN_BUDGET_MB = env_int("DBCONSOLE_ADVISOR_MIN_BUDGET_MB", 16, minimum=1)
+ADVISOR_MAX_INDEXES_PER_TABLE = env_int("DBCONSOLE_ADVISOR_MAX_INDEXES_PER_TABLE", 0, minimum=0)
 ADVISOR_ENGINE_TIME_LIMIT_S = env_int("DBCONSOLE_ADVISOR_ENGINE_TIME_LIMIT_S", 60, minimum=5)
 CELERY_TASK_ROUTES = {
     "monitoring.dispatch": {"queue": "dispatch"},

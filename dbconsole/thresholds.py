@@ -126,7 +126,7 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
        "history needed before an unused index warns (capped at the advisor's window)", warning=7 * DAY),
     _t("redundant_index_bytes", "bytes", "a redundant index this big warns", warning=GB),
     _t("fk_child_rows", "rows", "a referencing table this big without an index on the key warns "
-       "(when rows are deleted or the key cascades)", warning=10_000),
+       "(when parent rows were deleted or locks waited on it)", warning=10_000),
     _t("missing_index_time_share", "ratio", "share of all statement time a missing index would serve",
        warning=0.05),
     # -- maintenance and configuration (advisor) ------------------------------------------------------

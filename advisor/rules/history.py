@@ -22,6 +22,7 @@ from django.db import connection
 from dbconsole.timerange import TOTALS, resolution
 from monitoring.history.selectors import database as database_selectors
 from monitoring.history.selectors import events as event_selectors
+from monitoring.history.selectors import locks as lock_selectors
 from monitoring.history.selectors import relations as relation_selectors
 from monitoring.history.selectors import statements as statement_selectors
 from monitoring.history.selectors.configuration import settings_current
@@ -276,6 +277,15 @@ class History:
         """Server restarts and statistics resets in the window: counters restarted from zero there."""
         return [(a.at, RESET_KINDS[a.kind]) for a in event_selectors.events(self.target.pk, self.start, self.end)
                 if a.kind in RESET_KINDS]
+
+    @cached_property
+    def _lock_relations(self) -> list[set[str]]:
+        return [set(i.relations) for i in lock_selectors.lock_incidents(self.target.pk, self.start, self.end)]
+
+    def lock_incidents_on(self, schema: str, table: str) -> int:
+        """Lock incidents in the window whose tree waited on this table (named either way)."""
+        names = {table, f"{schema}.{table}", f'"{schema}"."{table}"', f'"{table}"'}
+        return sum(1 for relations in self._lock_relations if relations & names)
 
     # -- database, activity, settings, sequences ---------------------------------------------------
 

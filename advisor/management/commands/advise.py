@@ -1,9 +1,14 @@
 """manage.py advise --target NAME — run the advisor now and print its recommendations.
 
 ``--format text`` (default) for people, ``json`` for tools, ``sql`` for the recommended
-``CREATE INDEX`` statements only, one per line (nothing else on stdout, so they can be piped).
-``--fail-on warning|critical`` exits with status 2 when a recommendation still needing attention
-(open or accepted) is at least that severe — for CI.
+``CREATE INDEX`` statements only, one per line (nothing else on stdout, so they can be piped): the
+indexes the net-benefit engine proposes and foreign-key indexes with evidence — never a safety-only
+finding. ``--fail-on warning|critical`` exits with status 2 when a recommendation still needing
+attention (open or accepted) is at least that severe — for CI.
+
+Index advice: ``--profile`` (write-optimised, balanced, read-optimised) sets the exchange rates of the
+net benefit; ``--budget-mb`` (MB of 10^6 bytes, checked against the engine's btree size estimate) and
+``--max-per-table`` are optional caps.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from advisor.models.kinds import kind_title
 from advisor.models.recommendation import ACTIVE_STATUSES
 from advisor.review.run import RunOutcome, run_advisor
 from advisor.rules.options import MB, AdvisorOptions
+from advisor.selection import profile_name
 from monitoring.models import Target
 
 EXIT_FINDINGS = 2
@@ -30,8 +36,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--target", required=True, help="target name")
+        parser.add_argument("--profile", default=None,
+                            choices=["write-optimised", "balanced", "read-optimised", "write-optimized",
+                                     "read-optimized"],
+                            help="exchange rates of the index advice's net benefit (default: "
+                                 "DBCONSOLE_ADVISOR_PROFILE, balanced)")
         parser.add_argument("--budget-mb", type=int, default=None,
-                            help="storage budget for new indexes in MB (default: a share of the database size)")
+                            help="optional cap on the new indexes' total size in MB of 10^6 bytes, checked against "
+                                 "the estimated btree sizes (default: no budget, every index that pays for itself)")
+        parser.add_argument("--max-per-table", type=int, default=None,
+                            help="optional cap on the new indexes per table (default: none)")
         parser.add_argument("--format", choices=["text", "sql", "json"], default="text")
         parser.add_argument("--fail-on", choices=["warning", "critical"], default=None,
                             help="exit with status 2 when an open or accepted recommendation is at least this severe")
@@ -44,9 +58,16 @@ class Command(BaseCommand):
             raise CommandError(f"no target named {opts['target']!r} (manage.py targets list)")
         if opts["budget_mb"] is not None and opts["budget_mb"] <= 0:
             raise CommandError("--budget-mb must be positive")
+        if opts["max_per_table"] is not None and opts["max_per_table"] <= 0:
+            raise CommandError("--max-per-table must be positive")
+        caps: dict[str, Any] = {}
+        if opts["profile"]:
+            caps["profile"] = profile_name(opts["profile"])
+        if opts["max_per_table"] is not None:
+            caps["max_per_table"] = opts["max_per_table"]
         options = AdvisorOptions(
             budget_bytes=opts["budget_mb"] * MB if opts["budget_mb"] is not None else None,
-            rules=tuple(opts["rules"]) if opts["rules"] else None,
+            rules=tuple(opts["rules"]) if opts["rules"] else None, **caps,
         )
         try:
             outcome = run_advisor(target, options=options, trigger="cli")
@@ -69,6 +90,8 @@ class Command(BaseCommand):
 
     def _sql(self, recs: list[Recommendation]) -> None:
         for rec in recs:
+            if rec.evidence.get("safety_only"):
+                continue  # not proposed by the net-benefit default: listed in text and JSON only
             if rec.kind in INDEX_KINDS and rec.status not in (Status.DISMISSED, Status.SNOOZED):
                 statement = rec.evidence.get("create_sql")
                 if statement:
@@ -81,11 +104,7 @@ class Command(BaseCommand):
           f"{run.created} new, {run.reopened} reopened, {run.resolved} resolved")
         advice = run.index_advice
         if advice:
-            if advice.get("verified"):
-                w(f"index advice: checked with HypoPG ({advice.get('hypopg_calls')} calls, "
-                  f"{advice.get('runtime_s', 0):.1f} s)")
-            else:
-                w(f"index advice: UNVERIFIED — {advice.get('reason', '')}")
+            w(_advice_line(advice))
         for rule in run.not_checked:
             hint = f" (fix: {rule['hint']})" if rule.get("hint") else ""
             w(f"  rule {rule['name']} {rule['status']}: {rule.get('message', '')}{hint}")
@@ -104,6 +123,21 @@ class Command(BaseCommand):
             statement = rec.evidence.get("create_sql")
             if statement:
                 w(f"    {statement}")
+
+
+def _advice_line(advice: dict[str, Any]) -> str:
+    budget = advice.get("budget_bytes")
+    caps = (f"budget {budget / MB:,.0f} MB (10^6 bytes, estimated btree sizes)" if budget else "no budget")
+    if advice.get("max_per_table"):
+        caps += f", at most {advice['max_per_table']} new per table"
+    head = (f"index advice: checked with HypoPG ({advice.get('hypopg_calls')} calls, "
+            f"{advice.get('runtime_s', 0):.1f} s)" if advice.get("verified")
+            else f"index advice: UNVERIFIED — {advice.get('reason', '')}")
+    text = f"{head}; profile {advice.get('profile', 'balanced')}, {caps}"
+    if advice.get("timed_out"):
+        text += (f"; the {advice.get('time_limit_s', 0):.0f} s time limit cut the search short "
+                 f"(in the {advice.get('stopped_in') or 'search'}): the best set found so far is shown")
+    return text
 
 
 def _as_json(outcome: RunOutcome) -> dict[str, Any]:
