@@ -84,7 +84,7 @@ def test_it_escapes_planted_names_for_plotly_and_defuses_them_in_every_csv(
 
 
 def test_it_escapes_every_text_of_a_figure_but_the_templates_written_in_code() -> None:
-    figure = {
+    figure: dict[str, Any] = {
         "data": [{"name": "<b>x</b>", "x": ["<i>cat</i>", 1.5], "y": [1, None], "text": ["a & b"],
                   "hovertemplate": "%{text}<extra></extra>", "marker": {"color": "#2458c6"}}],
         "layout": {"title": {"text": "<a href='https://evil.example/'>t</a>"},
