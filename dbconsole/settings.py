@@ -77,12 +77,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files — no inline
 # script, no eval, no inline style. The pages keep their JavaScript in static/ and their geometry in
 # data- attributes (static/js/dbconsole.js applies it); htmx and plotly.js are served from static/ too.
-# The one exception is plotly.js, which builds its own stylesheet at run time (see style-src-elem).
+# plotly.js builds its stylesheet at run time: see style-src-elem and dbconsole/templatetags/plotly_csp.py.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # ...and <style> elements only when empty (this is the hash of ""): plotly.js creates one and
+        # fills it through the CSSOM, which CSP does not govern. A style element with content is
+        # refused, and so is every style="" attribute (style-src-attr falls back to 'self').
+        "style-src-elem": ["'self'", "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
         "img-src": ["'self'", "data:", "blob:"],  # plotly's "download as PNG" draws through data:/blob:
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
