@@ -252,21 +252,21 @@ def verify_python(part: str, text: str, planned: Iterable[str]) -> None:
                 raise UnsafeDraft(part, f"it sends a statement that is not in the plan: {_printed(raw.stmt)[:120]!r}")
 
 
+def all_statements(plans: Sequence[Plan], options: DraftOptions) -> list[str]:
+    """Every statement any part of a draft may send: forward, rollback, follow-up, and the frameworks'
+    session settings (timeouts around Django's index operations, the final RESETs)."""
+    session = ["SET lock_timeout = 0", "SET statement_timeout = 0", *FOOTER_STATEMENTS]
+    return [*forward_statements(plans, options), *rollback_statements(plans, options),
+            *followup_statements(plans, options), *session]
+
+
 def verify_draft(plans: Sequence[Plan], options: DraftOptions, *, sql: str, rollback: str, followup: str | None,
                  django: str, alembic: str) -> None:
     """Every check above, on every part of a draft; raises :class:`UnsafeDraft` on the first failure."""
-    forward = forward_statements(plans, options)
-    backward = rollback_statements(plans, options)
-    verify_script("SQL", sql, forward)
-    verify_script("rollback", rollback, backward)
-    later = followup_statements(plans, options)
+    verify_script("SQL", sql, forward_statements(plans, options))
+    verify_script("rollback", rollback, rollback_statements(plans, options))
     if followup is not None:
-        verify_script("follow-up", followup, later)
-    planned = [*forward, *backward, *later, *_session_statements()]
+        verify_script("follow-up", followup, followup_statements(plans, options))
+    planned = all_statements(plans, options)
     verify_python("Django", django, planned)
     verify_python("Alembic", alembic, planned)
-
-
-def _session_statements() -> list[str]:
-    """What the frameworks' files add around the planned statements (timeouts for Django's index ops)."""
-    return ["SET lock_timeout = 0", "SET statement_timeout = 0", *FOOTER_STATEMENTS]
