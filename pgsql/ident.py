@@ -72,8 +72,12 @@ _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 def sql_comment(text: str) -> str:
     """``text`` made safe inside a SQL comment, line (``--``) or block (``/* */``): one line
-    (:func:`printable`), and no ``*/`` or ``/*`` that would end or nest a block comment."""
-    return printable(text).replace("*/", "*\\/").replace("/*", "/\\*")
+    (:func:`printable`), no ``*/`` or ``/*`` that would end or nest a block comment, and no ``--``
+    that would make the rest read as a comment of its own (``-- dbconsole: allow …`` silences lint)."""
+    line = printable(text).replace("*/", "*\\/").replace("/*", "/\\*")
+    while "--" in line:  # "---" leaves "--" after one pass
+        line = line.replace("--", "-\\-")
+    return line
 
 
 def dollar_quote(body: str, tag: str = "dbconsole") -> str:

@@ -49,8 +49,14 @@ def _first_token_offset(text: str) -> int:
 
 
 def _allowed(text: str) -> frozenset[str]:
+    """Rules silenced by ``-- dbconsole: allow`` in a real comment (not in a quoted name or a string)."""
     rules: set[str] = set()
-    for match in _ALLOW.finditer(text):
+    try:
+        comments = " ".join(text[int(t.start):int(t.end) + 1] for t in scan(text)
+                            if t.name in {"SQL_COMMENT", "C_COMMENT"})
+    except ParseError:
+        comments = text
+    for match in _ALLOW.finditer(comments):
         rules.update(r.strip().lower() for r in match.group(1).split(","))
     return frozenset(rules)
 

@@ -5,7 +5,7 @@
   identities before/after) and the rollback puts every definition and every row back;
 * no payload ran: no ``pwned_…`` relation, no file written by a psql meta-command or by Python;
 * the Django and Alembic drafts parse, import without running anything (sentinel files), and — on
-  PostgreSQL 18 — run up and down through Django and Alembic themselves with the same result.
+  PostgreSQL 18 — run up and down through Alembic and Django themselves with the same result.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from pglast import ast as pg
 from pglast import parse_sql
 from pglast.visitors import Visitor
 
-from advisor.drafts import Draft, generate_draft
+from advisor.drafts import Draft, DraftOptions, generate_draft
 from advisor.drafts.verify import forward_statements
 from advisor.lint import Severity
 from tests.advisor.corpus import hostile
-from tests.advisor.drafts.test_frameworks import load, run_alembic
+from tests.advisor.drafts.test_frameworks import load, run_alembic, run_django
 from tests.support.targets import TargetDb
 
 
@@ -113,23 +113,27 @@ def test_it_names_a_corpus_that_fits_postgresql() -> None:
 
 def test_it_drafts_hostile_names_that_run_exactly_as_planned(
     planted: tuple[TargetDb, list[hostile.Planted]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    django_db_blocker: Any,
 ) -> None:
     db, corpus = planted
     monkeypatch.chdir(tmp_path)  # where an escaped open()/touch would write
     with db.connect() as conn:
-        drafts = [generate_draft(hostile.changes(conn, p)) for p in corpus]
+        per_name = [hostile.changes(conn, p) for p in corpus]
     # (the connection is closed again: copies need a template nobody is connected to)
-    for number, (p, draft) in enumerate(zip(corpus, drafts, strict=True)):
+    for number, (p, changes) in enumerate(zip(corpus, per_name, strict=True)):
         workdir = tmp_path / f"name-{number}"
         workdir.mkdir()
+        draft = generate_draft(changes)
         _check_texts(draft, p)
         _import_frameworks(draft, workdir)
-        with copy_of(db, f"c{number}") as copy:
-            _apply_and_roll_back(copy, draft, p, workdir)
-        if db.major == 18:
-            with copy_of(db, f"a{number}") as copy:
-                _run_alembic_up_and_down(copy, draft, p, workdir)
-        assert sentinels(workdir, tmp_path, Path.cwd()) == [], f"a payload ran for {p.name!r}"
+    # Run on the database: every name's changes in one draft (one psql run each way, not two per name).
+    everything = generate_draft([c for changes in per_name for c in changes])
+    with copy_of(db, "psql") as copy:
+        _apply_and_roll_back(copy, everything, corpus, tmp_path)
+    if db.major == 18:
+        with copy_of(db, "frameworks") as copy:
+            _run_frameworks_up_and_down(copy, everything, corpus, tmp_path, django_db_blocker)
+    assert sentinels(tmp_path, *(d for d in tmp_path.iterdir() if d.is_dir())) == [], "a payload ran"
 
 
 def _check_texts(draft: Draft, p: hostile.Planted) -> None:
@@ -153,26 +157,27 @@ def _import_frameworks(draft: Draft, workdir: Path) -> None:
     assert sentinels(workdir, Path.cwd()) == []
 
 
-def _apply_and_roll_back(copy: TargetDb, draft: Draft, p: hostile.Planted, workdir: Path) -> None:
+def _apply_and_roll_back(copy: TargetDb, draft: Draft, corpus: list[hostile.Planted], workdir: Path) -> None:
     with copy.connect() as conn:
-        before, definitions, rows = hostile.identities(conn), hostile.definitions(conn), hostile.rows(conn, p)
+        before, definitions = hostile.identities(conn), hostile.definitions(conn)
+        rows = [hostile.rows(conn, p) for p in corpus]
     applied = psql(copy, draft.sql, workdir, draft.files.sql)
-    assert applied.returncode == 0, (p.name, applied.stderr)
+    assert applied.returncode == 0, applied.stderr
     with copy.connect() as conn:
         after = hostile.identities(conn)
-        _applied(conn, p)
-    planned = forward_statements(draft.plans, _options())
-    created = created_by(planned)
+        for p in corpus:
+            _applied(conn, p)
+    created = created_by(forward_statements(draft.plans, DraftOptions()))
     unexpected = {i for i in after - before if i[3] not in created}
-    assert not unexpected, (p.name, unexpected)
-    assert before - after == {("relation", p.name, "i", p.drop_index)}, (p.name, before - after)
+    assert not unexpected, unexpected
+    assert before - after == {("relation", p.name, "i", p.drop_index) for p in corpus}, before - after
     undone = psql(copy, draft.rollback_sql, workdir, draft.files.rollback_sql)
-    assert undone.returncode == 0, (p.name, undone.stderr)
+    assert undone.returncode == 0, undone.stderr
     with copy.connect() as conn:
-        assert hostile.identities(conn) == before, p.name
+        assert hostile.identities(conn) == before
         restored = hostile.definitions(conn)
-        assert hostile.rows(conn, p) == rows, p.name
-    assert restored == definitions, (p.name, set(restored) ^ set(definitions))
+        assert [hostile.rows(conn, p) for p in corpus] == rows
+    assert restored == definitions, set(restored) ^ set(definitions)
 
 
 def _applied(conn: psycopg.Connection[Any], p: hostile.Planted) -> None:
@@ -196,21 +201,23 @@ def _applied(conn: psycopg.Connection[Any], p: hostile.Planted) -> None:
                schema, p.sequence) == "bigint"
 
 
-def _run_alembic_up_and_down(copy: TargetDb, draft: Draft, p: hostile.Planted, workdir: Path) -> None:
-    """Through Alembic itself (SQLAlchemy's text(), the psycopg driver): the same result as psql."""
-    module = load(workdir / ("run-" + draft.files.alembic), draft.alembic)
+def _run_frameworks_up_and_down(copy: TargetDb, draft: Draft, corpus: list[hostile.Planted], workdir: Path,
+                                django_db_blocker: Any) -> None:
+    """Through Alembic (SQLAlchemy's text(), the psycopg driver) and Django (RunSQL on its own connection)
+    themselves: the same result as psql, up and down."""
+    alembic = load(workdir / ("run-" + draft.files.alembic), draft.alembic)
+    django = load(workdir / ("run-" + draft.files.django), draft.django)
     with copy.connect() as conn:
         before, definitions = hostile.identities(conn), hostile.definitions(conn)
-    run_alembic(module, copy, "upgrade")
-    with copy.connect() as conn:
-        _applied(conn, p)
-    run_alembic(module, copy, "downgrade")
-    with copy.connect() as conn:
-        assert hostile.identities(conn) == before, p.name
-        assert hostile.definitions(conn) == definitions, p.name
-
-
-def _options() -> Any:
-    from advisor.drafts import DraftOptions
-
-    return DraftOptions()
+    for up, down in ((lambda: run_alembic(alembic, copy, "upgrade"), lambda: run_alembic(alembic, copy, "downgrade")),
+                     (lambda: run_django(django, copy), lambda: run_django(django, copy, backwards=True))):
+        with django_db_blocker.unblock():
+            up()
+        with copy.connect() as conn:
+            for p in corpus:
+                _applied(conn, p)
+        with django_db_blocker.unblock():
+            down()
+        with copy.connect() as conn:
+            assert hostile.identities(conn) == before
+            assert hostile.definitions(conn) == definitions

@@ -26,7 +26,7 @@ def test_it_quotes_each_name_for_each_language(name: str) -> None:
     assert "\n" not in comment and "\r" not in comment and comment.isprintable()
     assert ast.parse(comment + "\nx = 1").body[0].__class__ is ast.Assign  # the comment ended where it should
     line = sql_comment(name)
-    assert line.isprintable() and "*/" not in line and "/*" not in line
+    assert line.isprintable() and "*/" not in line and "/*" not in line and "--" not in line
     assert "\n" not in printable(name) and printable(name).isprintable()
     quoted = dollar_quote(f"SELECT {quote_ident(name)}")
     tag = quoted[: quoted.index("$", 1) + 1]
