@@ -18,6 +18,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from advisor.drafts import UnsafeDraft
+from advisor.drafts.verify import parse_statement
 from advisor.models import Recommendation, Severity, Status
 from advisor.models.kinds import kind_title
 from advisor.models.recommendation import ACTIVE_STATUSES
@@ -95,6 +97,11 @@ class Command(BaseCommand):
             if rec.kind in INDEX_KINDS and rec.status not in (Status.DISMISSED, Status.SNOOZED):
                 statement = rec.evidence.get("create_sql")
                 if statement:
+                    try:  # output meant for psql: one CREATE INDEX per line, or nothing
+                        parse_statement(statement, "advise --format sql", frozenset({"IndexStmt"}))
+                    except UnsafeDraft as exc:
+                        self.stderr.write(f"recommendation {rec.pk}: {exc}")
+                        continue
                     self.stdout.write(statement.rstrip(";") + ";")
 
     def _text(self, target: Target, outcome: RunOutcome) -> None:
