@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Any
 
 from pglast import parse_sql
@@ -47,6 +48,31 @@ def quote_ident_if_needed(name: str) -> str:
     if _PLAIN_IDENT.match(name) and name not in _NEEDS_QUOTES:
         return name
     return quote_ident(name)
+
+
+def quote_ident_to_print(name: str) -> str:
+    """:func:`quote_ident_if_needed`, safe to print where a person copies it from (a GRANT in a hint):
+    a name holding control, format or unassigned characters (ESC, a newline, a bidi override) is written
+    as a ``U&"…"`` identifier with those characters escaped, which the server reads back as the same name
+    while the terminal or page shows nothing it could interpret."""
+    if not any(_unprintable(ch) for ch in name):
+        return quote_ident_if_needed(name)
+    escaped = []
+    for ch in name:
+        if ch == "\\":
+            escaped.append("\\\\")
+        elif ch == '"':
+            escaped.append('""')
+        elif _unprintable(ch):
+            escaped.append(f"\\{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\+{ord(ch):06X}")
+        else:
+            escaped.append(ch)
+    return 'U&"' + "".join(escaped) + '"'
+
+
+def _unprintable(ch: str) -> bool:
+    # Controls (ESC, newline, …), format characters (bidi overrides), unassigned and private-use code points.
+    return unicodedata.category(ch) in {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
 
 
 def printable(text: str) -> str:

@@ -8,7 +8,8 @@ import psycopg
 
 from monitoring.targets.connect import TargetError, classify, connect_params
 from monitoring.targets.findings import ERROR, INFO, OK, WARN, CheckReport, Finding
-from monitoring.targets.privileges import check_object_privileges, check_role_privileges, ident
+from monitoring.targets.privileges import check_object_privileges, check_role_privileges
+from pgsql.ident import quote_ident_to_print as ident
 
 __all__ = ["ERROR", "INFO", "OK", "WARN", "CheckReport", "Finding", "check_params"]
 

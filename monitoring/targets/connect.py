@@ -20,7 +20,7 @@ from django.conf import settings
 from psycopg import errors as pgerrors
 
 from dbconsole.crypto import SecretUnreadable
-from monitoring.targets.privileges import ident
+from pgsql.ident import quote_ident_to_print as ident
 
 if TYPE_CHECKING:
     from monitoring.models import Target

@@ -8,14 +8,12 @@ both harmless to print and exactly the one to run.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 import psycopg
-from pglast import keywords
 
 from monitoring.targets.findings import OK, WARN, CheckReport
+from pgsql.ident import quote_ident_to_print as ident
 from pgsql.sqlfiles import SqlDir
 
 SQL = SqlDir(__file__)
@@ -30,35 +28,6 @@ MONITOR_MEMBERS = (
      "settings reserved to superusers (file locations, archive and SSL settings) stay hidden on the Settings page"),
     ("pg_stat_scan_tables", "pgstattuple's exact bloat figures cannot be read (estimates only)"),
 )
-_PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
-_KEYWORDS = (keywords.RESERVED_KEYWORDS | keywords.UNRESERVED_KEYWORDS | keywords.COL_NAME_KEYWORDS
-             | keywords.TYPE_FUNC_NAME_KEYWORDS)
-
-
-def ident(name: str) -> str:
-    """``name`` as an SQL identifier, bare only when that means the same (``dbconsole``, not ``user``)."""
-    if _PLAIN.fullmatch(name) and name not in _KEYWORDS:
-        return name
-    if not any(_unprintable(ch) for ch in name):
-        return '"' + name.replace('"', '""') + '"'
-    escaped = []
-    for ch in name:
-        if ch == "\\":
-            escaped.append("\\\\")
-        elif ch == '"':
-            escaped.append('""')
-        elif _unprintable(ch):
-            escaped.append(f"\\{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\+{ord(ch):06X}")
-        else:
-            escaped.append(ch)
-    return 'U&"' + "".join(escaped) + '"'
-
-
-def _unprintable(ch: str) -> bool:
-    # Controls (ESC, newline, …), format characters (bidi overrides) and unassigned code points.
-    return unicodedata.category(ch) in {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
-
-
 def check_role_privileges(conn: psycopg.Connection[Any], role: str, report: CheckReport) -> None:
     """pg_monitor, or each of its members that is missing with its own GRANT."""
     row = conn.execute(

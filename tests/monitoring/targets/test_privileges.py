@@ -13,7 +13,7 @@ import pytest
 from psycopg import sql
 
 from monitoring.targets.checks import OK, WARN, CheckReport, check_params
-from monitoring.targets.privileges import ident
+from pgsql.ident import quote_ident_to_print as ident
 from tests.support.targets import TargetDb
 
 PASSWORD = "plain-secret-1"
