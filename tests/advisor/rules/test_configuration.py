@@ -36,7 +36,13 @@ def test_it_without_machine_facts_the_rules_say_what_they_need(target_db: Target
     assert rules["config_memory"]["status"] == "skipped" and "RAM is unknown" in rules["config_memory"]["message"]
     assert rules["config_storage"]["status"] == "skipped"
     assert rules["config_autovacuum"]["status"] == "ok"
-    assert outcome.recommendations == []
+    assert (rules["config_memory"]["state"], rules["config_autovacuum"]["state"]) == ("unknown", "ok")
+    # Blind is never silent: one "cannot evaluate" per blind rule, naming what fixes it.
+    unknown = {r.object_key: r for r in outcome.recommendations}
+    assert set(unknown) == {"config_memory", "config_storage"}
+    assert {r.kind for r in unknown.values()} == {"cannot_evaluate"}
+    assert {r.severity for r in unknown.values()} == {"unknown"}
+    assert f"/t/{target.name}/advisor/machine/" in unknown["config_memory"].cost
 
 
 def test_it_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
