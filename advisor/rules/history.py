@@ -184,7 +184,9 @@ class History:
                                               autovacuum_count=av, vacuum_count=vac, seq_scan=sscan, idx_scan=iscan,
                                               since=since, seconds=(until - since).total_seconds())
                 else:
-                    indexes[seq] = (int(values[0] or 0), since)
+                    # Sampled once only: no difference yet, so its scans over the window are unknown.
+                    if until > since:
+                        indexes[seq] = (int(values[0] or 0), since)
         return tables, indexes
 
     @cached_property
@@ -244,7 +246,7 @@ class History:
                 definition=rel.definition, method=rel.method, is_unique=rel.is_unique, is_primary=rel.is_primary,
                 is_valid=rel.is_valid, constraint_type=rel.constraint_type, first_seen=rel.first_seen,
                 bytes=row.bytes, scans_total=row.scans,
-                scans_window=scans if since is not None and since < self.end else None,
+                scans_window=scans,
                 last_scan=row.last_scan, observed_since=since,
             ))
         return out

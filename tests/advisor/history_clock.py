@@ -37,7 +37,7 @@ def shift_history(target: Target, by: dt.timedelta) -> None:
     """Move everything the history store holds about ``target`` back by ``by``."""
     with connection.cursor() as cur:
         for table in _tables_with_samples():
-            cur.execute(f"SELECT min(captured_at), max(captured_at) FROM {table} WHERE target_id = %s",  # noqa: S608
+            cur.execute(f"SELECT min(captured_at), max(captured_at) FROM {table} WHERE target_id = %s",
                         [target.pk])
             low, high = cur.fetchone()
             if low is None:
@@ -48,8 +48,8 @@ def shift_history(target: Target, by: dt.timedelta) -> None:
                 while day <= high - by + dt.timedelta(days=1):
                     partitions.ensure(spec, day)
                     day += dt.timedelta(days=1)
-            cur.execute(f"UPDATE {table} SET captured_at = captured_at - %s WHERE target_id = %s",  # noqa: S608
-                        [by, target.pk])
+            cur.execute(f"UPDATE {table} SET captured_at = captured_at - %s * interval '1 second' "
+                        "WHERE target_id = %s", [by.total_seconds(), target.pk])
     Event.objects.filter(target=target).update(at=F("at") - by)
     Relation.objects.filter(target=target).update(first_seen=F("first_seen") - by)
     Statement.objects.filter(target=target).update(first_seen=F("first_seen") - by)
