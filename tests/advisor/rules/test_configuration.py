@@ -51,10 +51,11 @@ def test_it_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
     collect(target, ("settings", "database"))
     client = client_for(reviewer)
     url = reverse("advisor-machine", args=[target.name])
-    saved = post(client, url, {"ram_gb": "16", "cpus": "8", "storage": "ssd", "notes": "db-3, rack 7"})
+    saved = post(client, url, {"ram_gb": "16", "cpus": "8", "storage": "ssd", "notes": "db-3, rack 7",
+                               "min_observation_days": "35"})
     assert saved.status_code == 302
     facts = MachineFacts.objects.get(target=target)
-    assert (facts.ram_bytes, facts.cpus, facts.storage) == (16 * GB, 8, "ssd")
+    assert (facts.ram_bytes, facts.cpus, facts.storage, facts.min_observation_days) == (16 * GB, 8, "ssd", 35)
     audit = AuditEvent.objects.get(action="advisor.machine_facts")
     assert audit.actor == reviewer and audit.details["after"]["ram_bytes"] == 16 * GB
 
