@@ -1,5 +1,6 @@
 """Machine facts of a target — RAM, CPUs, storage, how long to watch an index before calling it
-unused — which the advisor needs and PostgreSQL cannot tell. Everyone may read them; reviewers edit them; every change is audited."""
+unused — which the advisor needs and PostgreSQL cannot tell. Everyone may read them; reviewers edit
+them; every change is audited."""
 
 from __future__ import annotations
 
