@@ -42,7 +42,7 @@ def shift_history(target: Target, by: dt.timedelta) -> None:
             low, high = cur.fetchone()
             if low is None:
                 continue
-            spec = partitions.BY_NAME.get(table)
+            spec = next((t for t in partitions.tables() if t.name == table), None)
             if spec is not None:
                 day = low - by
                 while day <= high - by + dt.timedelta(days=1):
@@ -60,7 +60,7 @@ def age_history(target: Target, by: dt.timedelta) -> None:
     for the moved samples), so pages and charts over a long range find them."""
     shift_history(target, by)
     then = timezone.now() - by
-    for spec in partitions.TABLES:
+    for spec in partitions.tables():
         for day in (then - dt.timedelta(days=2), then - dt.timedelta(days=1), then, then + dt.timedelta(days=1)):
             partitions.ensure(spec, day)
     rollup_everything(now=then + dt.timedelta(hours=2))
