@@ -97,6 +97,7 @@ def run_advisor(target: Target, *, options: AdvisorOptions | None = None, trigge
             entry["state"] = rule_state(found, bool(blind))
             entry["blind"] = [{"code": b.code, "message": b.message, "hint": b.hint} for b in blind]
             report.append(entry)
+        _mark_cumulative(ctx, [f for _c, f in pairs])
         index_advice = ctx.notes.get("index_advice", {})
         workload = ctx.notes.get("workload", {})
     outcome.findings = [f for _c, f in pairs]
@@ -158,3 +159,20 @@ def _scope(ctx: RuleContext, rule: Rule, found: list[Finding], scope: RunScope) 
             reason = rule.resolution(ctx, rec, comparable=scope.comparable(rec))
             if reason:
                 scope.gone[key] = reason
+
+
+def _mark_cumulative(ctx: RuleContext, findings: list[Finding]) -> None:
+    """Findings citing statements whose totals include the first collection's cumulative counters say
+    so: their numbers cover everything since the stats reset, not only the window."""
+    cumulative = ctx.history.cumulative()
+    if cumulative is None:
+        return
+    for finding in findings:
+        cited = [s for s in finding.evidence.get("statements", []) if s.get("seq") in cumulative.seqs]
+        if not cited:
+            continue
+        for statement in cited:
+            statement["since_stats_reset"] = True
+        finding.evidence.setdefault("caveats", []).append(
+            f"Evidence from the first collection: the counters of {len(cited)} statement(s) are pg_stat_statements' "
+            f"cumulative ones {cumulative.label}, not only this window's.")

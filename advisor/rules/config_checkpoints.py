@@ -46,6 +46,8 @@ class ConfigCheckpoints(Rule):
             raise RuleSkipped("no settings collection yet", ctx.history.collect_hint("settings"))
         timed, requested = db.checkpoints_timed or 0, db.checkpoints_req or 0
         total = timed + requested
+        if not total:
+            return []   # no checkpoint at all in the window: nothing was forced
         # Both the count and the share of requested checkpoints must reach a level (checkpoints_requested*).
         severity = least(ctx.thresholds.grade("checkpoints_requested", requested),
                          ctx.thresholds.grade("checkpoints_requested_share", requested / total))

@@ -28,6 +28,7 @@ from monitoring.history.selectors import locks as lock_selectors
 from monitoring.history.selectors import relations as relation_selectors
 from monitoring.history.selectors import statements as statement_selectors
 from monitoring.history.selectors.configuration import settings_current
+from monitoring.history.selectors.cumulative import Cumulative, cumulative_in
 from monitoring.history.selectors.statements import StatementTotals
 from monitoring.models import CollectorStatus, Event, Relation, SequenceSnapshot, SettingValue, Target
 from monitoring.models import events as ev
@@ -168,6 +169,15 @@ class History:
     def statements(self) -> list[StatementTotals]:
         """Every statement that ran in the window, with its full text and totals."""
         return self._statements
+
+    @cached_property
+    def _cumulative(self) -> Cumulative | None:
+        return cumulative_in(self.target.pk, self.start, self.end)
+
+    def cumulative(self) -> Cumulative | None:
+        """The target's first statements collection, if in the window: its counters are cumulative since
+        the stats reset (statements with ``since_stats_reset``), not deltas over the window."""
+        return self._cumulative
 
     # -- tables and indexes ------------------------------------------------------------------------
 

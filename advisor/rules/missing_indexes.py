@@ -112,7 +112,7 @@ class MissingIndexes(Rule):
         workload, report = select_workload(ctx, totals)
         workload.extend(foreign_key_checks(ctx, workload))
         by_queryid = {s.queryid: s for s in totals}
-        all_ms = sum(s.total_exec_time_ms for s in workload) or 0.0   # the application's time, not ours
+        all_ms = sum(s.total_exec_time_ms for s in workload if s.origin is None) or 0.0   # the application's
         database = ctx.history.database()
         budget = ctx.options.budget_for(database.size_bytes if database is not None else None)
         writes: dict[str | int, TableWrites] = {

@@ -11,6 +11,10 @@ is stored on the run (``AdvisorRun.workload``) and shown on the advisor page and
 Statements hidden from the monitoring role (no ``pg_read_all_stats``) are not in the history store at
 all; the statements collector says how many, and the rule reports them as part of its evidence it
 could not see (an "unknown" naming the grant).
+
+When the window includes the target's first statements collection, the statements it held carry
+pg_stat_statements' cumulative counters since the stats reset (advice from the first collection); the
+report says so (``since_stats_reset``), and the runner marks the findings citing those statements.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ class WorkloadReport:
     considered: int = 0
     queryids: set[int] = field(default_factory=set)                      # of the statements considered
     skipped: list[tuple[int, str, str]] = field(default_factory=list)   # (queryid, query, reason)
+    # The first collection's cumulative counters are part of the evidence (see history.cumulative()).
+    since_stats_reset: dict[str, Any] | None = None
 
     def skip(self, queryid: int, query: str, reason: str) -> None:
         self.skipped.append((queryid, query, reason))
@@ -57,6 +63,7 @@ class WorkloadReport:
             if len(shown) < EXAMPLES_PER_REASON:
                 shown.append({"queryid": queryid, "query": query[:PREVIEW]})
         return {
+            "since_stats_reset": self.since_stats_reset,
             "considered": self.considered,
             "planned": max(self.considered - len(queryids), 0),
             "skipped": len(queryids),
@@ -84,6 +91,11 @@ def select_workload(ctx: RuleContext, totals: list[StatementTotals]) -> tuple[li
             workload.append(WorkloadStatement(queryid=s.queryid, query=s.preview, calls=s.calls, rows=s.rows,
                                               total_exec_time_ms=s.exec_ms, dbname=s.datname or None))
         report.queryids.add(s.queryid)
+    cumulative = ctx.history.cumulative()
+    flagged = sum(1 for s in totals if s.since_stats_reset and s.calls > 0)
+    if cumulative is not None and flagged:
+        report.since_stats_reset = {"since": cumulative.since.isoformat(), "since_what": cumulative.since_what,
+                                    "at": cumulative.at.isoformat(), "statements": flagged}
     status = ctx.history.collector_status("statements")
     if status is not None and status.status == "partial" and "hidden" in status.reason:
         ctx.blind("hidden_statements", status.reason, status.hint)
