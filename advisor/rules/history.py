@@ -230,6 +230,11 @@ class History:
     def table_by_name(self, schema: str, name: str) -> TableInfo | None:
         return next((t for t in self._tables.values() if (t.schema, t.name) == (schema, name)), None)
 
+    def relation_gone(self, schema: str, name: str) -> bool:
+        """The relations collector saw ``schema.name`` disappear and has not seen it since."""
+        named = Relation.objects.filter(target=self.target, schema=schema, name=name)
+        return named.filter(dropped_at__isnull=False).exists() and not named.filter(dropped_at__isnull=True).exists()
+
     def table_deltas(self, seq: int) -> TableDeltas | None:
         return self._deltas[0].get(seq)
 

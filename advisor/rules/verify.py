@@ -6,7 +6,8 @@ the history store can prove, from the latest relations collection and the worklo
 
 * the change is done: the proposed index exists (an index on the same table whose keys start with the
   proposed ones, same predicate or none, valid); the index to drop or rebuild no longer exists;
-* the object is gone: the table it concerns was dropped;
+* the object is gone: the table it concerns was dropped ("gone" means the relations collector saw it
+  disappear — a relation merely missing from a snapshot proves nothing);
 * the statements an index was proposed for did not run in the window any more (``ids.queryids`` in
   its evidence) — only when the run is comparable (same window) and the statements collector has
   stored something since the recommendation was last seen.
@@ -27,14 +28,13 @@ from pgsql.indexdefs import IndexShape, parse_index
 
 def gone_reason(history: History, rec: Recommendation, *, comparable: bool) -> str | None:
     """Why ``rec``'s condition is verifiably gone on the target, or None when nothing proves it."""
-    if history.relations_collected_at() is None:
-        return None
-    table = _table_gone(history, rec.table)
-    if table:
-        return table
-    done = changes_done(history, rec.changes or [])
-    if done:
-        return done
+    if history.relations_collected_at() is not None:   # what the target's tables and indexes show
+        table = _table_gone(history, rec.table)
+        if table:
+            return table
+        done = changes_done(history, rec.changes or [])
+        if done:
+            return done
     if comparable:
         return _statements_gone(history, rec)
     return None
@@ -59,10 +59,8 @@ def _done(history: History, spec: dict[str, Any]) -> str | None:
         existing = covering_index(history.indexes(), spec)
         return f"index {existing.qualified_name} now exists ({existing.definition})" if existing else None
     if kind in ("drop_index", "reindex"):
-        name = f"{spec.get('schema')}.{spec.get('name')}"
-        if any(i.qualified_name == name for i in history.indexes()):
-            return None
-        return f"index {name} no longer exists"
+        schema, name = str(spec.get("schema")), str(spec.get("name"))
+        return f"index {schema}.{name} no longer exists" if history.relation_gone(schema, name) else None
     return None
 
 
@@ -70,9 +68,7 @@ def _table_gone(history: History, qualified: str) -> str | None:
     if not qualified or "." not in qualified:
         return None
     schema, name = qualified.split(".", 1)
-    if history.table_by_name(schema, name) is not None:
-        return None
-    return f"table {qualified} no longer exists"
+    return f"table {qualified} no longer exists" if history.relation_gone(schema, name) else None
 
 
 def _statements_gone(history: History, rec: Recommendation) -> str | None:

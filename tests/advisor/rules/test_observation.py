@@ -119,3 +119,19 @@ def test_it_statistics_reset_starts_the_observation_again_and_resolves_nothing(t
     rec.refresh_from_db()
     assert rec.status == Status.ACCEPTED   # not found this time, but not verifiably gone: kept
     assert not rec.decisions.filter(action="resolved").exists()
+
+
+def test_it_resolves_the_unused_index_once_it_is_really_dropped(target_db: TargetDb) -> None:
+    target = watched(target_db, days=15)
+    (rec,) = [r for r in advise(target).recommendations if r.kind == "unused_index"]
+    advise(target, min_observation_days=30)          # another condition, and too early for it: no change
+    rec.refresh_from_db()
+    assert rec.status == Status.OPEN
+    with target_db.connect() as conn:
+        conn.execute("DROP INDEX visits_referrer_idx")
+    collect(target, COLLECTED)
+    advise(target, min_observation_days=30)          # the drop is a fact whatever the options
+    rec.refresh_from_db()
+    assert rec.status == Status.RESOLVED
+    assert rec.decisions.get(action="resolved").comment == (
+        "the condition is gone: index public.visits_referrer_idx no longer exists")
