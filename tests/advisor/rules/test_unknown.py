@@ -10,6 +10,8 @@ import pytest
 from advisor.models import Recommendation, Status
 from advisor.review.run import run_advisor
 from advisor.rules.options import AdvisorOptions
+from monitoring.collectors.runner import run as run_collector
+from monitoring.models import Target
 from tests.advisor.planted_shop import collect
 from tests.support.targets import MONITOR_ROLE, TargetDb
 
@@ -81,3 +83,26 @@ def test_it_bloat_without_readable_statistics_is_unknown(target_db: TargetDb, se
     assert "GRANT SELECT ON them TO dbconsole_monitor" in rule["blind"][0]["hint"]
     (unknown,) = [r for r in outcome.recommendations if r.kind == "cannot_evaluate"]
     assert "Billing.ledger" in unknown.evidence["notes"]
+
+
+def test_it_statements_hidden_from_the_monitoring_role_make_the_index_advice_unknown(target_db: TargetDb) -> None:
+    role, password = "plain_watcher", "plain-watcher-1"
+    with target_db.connect() as conn:
+        conn.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN "
+                     f"CREATE ROLE {role} LOGIN PASSWORD '{password}'; END IF; END $$")   # no pg_read_all_stats
+        conn.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)")
+        for i in range(5):
+            conn.execute("SELECT body FROM notes WHERE id = %s", (i,))
+    target = Target(name=target_db.dbname.replace("_", "-"), host="127.0.0.1", port=target_db.cluster.port,
+                    dbname=target_db.dbname, username=role, sslmode="disable")
+    target.set_password(password)
+    target.save()
+    collect(target, ("statements",))
+    with target_db.connect() as conn:
+        conn.execute("SELECT body FROM notes WHERE id = 9")
+    result = run_collector(target, "statements")
+    assert result.status == "partial" and "hidden from the monitoring role" in result.line()
+    outcome = run_advisor(target, options=AdvisorOptions(rules=("missing_indexes",)))
+    rule = outcome.run.rules_by_name["missing_indexes"]
+    assert rule["state"] == "unknown"
+    assert rule["blind"][0]["hint"].startswith("GRANT pg_read_all_stats")
