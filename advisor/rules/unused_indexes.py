@@ -105,12 +105,14 @@ class UnusedIndexes(Rule):
             return f"now proposed as {other.kind.replace('_', ' ')}"
         if index.is_primary or index.is_unique or index.constraint_type:
             return "it now enforces a constraint"
+        if index.last_scan is not None and index.last_scan > rec.last_seen_at:
+            return f"scanned at {fmt_time(index.last_scan)}"   # PG 16+: after it was last called unused
+        if not comparable:
+            return None   # "scanned since" depends on the lookback, which depends on the run's options
         lookback = ctx.now - max(ctx.options.window, ctx.min_observation)
         scans = ctx.history.index_scans_since(lookback).get(index.seq, (0, None))[0]
         if scans > 0:
             return f"scanned {fmt_count(scans)} time(s) since {fmt_time(lookback)}"
-        if index.last_scan is not None and index.last_scan > rec.last_seen_at:
-            return f"scanned at {fmt_time(index.last_scan)}"
         return None
 
     def _finding(self, ctx: RuleContext, index: IndexInfo, seen: dt.timedelta, since: dt.datetime | None,
