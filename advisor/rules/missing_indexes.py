@@ -26,6 +26,7 @@ from advisor.rules.workload import select_workload
 from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
 from advisor.selection.foreign_keys import fk_check_statement, recorded_lookup
 from dbconsole.thresholds import INFO, WARNING
+from pgsql.workload import WorkloadStatement
 
 SKIPPED_SHOWN = 20
 
