@@ -57,7 +57,7 @@ def test_it_proposes_the_missing_indexes_as_unverified_advice(demo: RunOutcome) 
     assert demo.run.index_advice["verified"] is False
 
 
-def test_it_proposes_the_younger_duplicate_and_calls_the_unused_index_too_early(demo: RunOutcome) -> None:
+def test_it_keeps_the_scanned_duplicate_and_calls_the_unused_index_too_early(demo: RunOutcome) -> None:
     # Neither is backed by a constraint: the one the planner uses (scanned in the window) stays.
     (dup,) = [r for r in demo.recommendations if r.kind == "duplicate_index"]
     facts = {f["label"]: f["value"] for f in dup.evidence["facts"]}
