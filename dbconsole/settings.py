@@ -261,6 +261,9 @@ ADVISOR_BUDGET_SHARE = env_int("DBCONSOLE_ADVISOR_BUDGET_PERCENT", 0, minimum=0,
 ADVISOR_MIN_BUDGET_MB = env_int("DBCONSOLE_ADVISOR_MIN_BUDGET_MB", 16, minimum=1)
 ADVISOR_MAX_INDEXES_PER_TABLE = env_int("DBCONSOLE_ADVISOR_MAX_INDEXES_PER_TABLE", 0, minimum=0)
 ADVISOR_ENGINE_TIME_LIMIT_S = env_int("DBCONSOLE_ADVISOR_ENGINE_TIME_LIMIT_S", 60, minimum=5)
+# Days of index statistics (since the last stats reset or restart) before an index may be called unused;
+# a target's machine facts can set their own (a database with monthly jobs wants 35).
+ADVISOR_MIN_OBSERVATION_DAYS = env_int("DBCONSOLE_ADVISOR_MIN_OBSERVATION_DAYS", 14, minimum=1, maximum=3650)
 CELERY_TASK_ROUTES = {
     "monitoring.dispatch": {"queue": "dispatch"},
     "monitoring.collect": {"queue": "collect"},

@@ -28,6 +28,9 @@ STATEMENT_ENTRIES_RESET = "statement_entries_reset"  # some entries reset (by us
 RESTART = "restart"
 DATABASE_STATS_RESET = "database_stats_reset"        # pg_stat_database's stats_reset moved
 SETTINGS_CHANGED = "settings_changed"
+# The first statements collection of a target stored pg_stat_statements' cumulative counters (since its
+# stats reset) as one sample, so the workload it already ran is evidence at once; deltas follow.
+STATEMENTS_CUMULATIVE = "statements_cumulative"
 LOCK_INCIDENT = "lock_incident"                      # a LockIncident row, not an Event row
 
 # -- marker kinds -----------------------------------------------------------------------------------------
@@ -50,6 +53,7 @@ MARK_OF: dict[str, str] = {
     STATEMENTS_EVICTED: MARK_STATS_RESET,
     DATABASE_STATS_RESET: MARK_STATS_RESET,
     SETTINGS_CHANGED: MARK_SETTINGS_CHANGE,
+    STATEMENTS_CUMULATIVE: MARK_STATS_RESET,
     LOCK_INCIDENT: MARK_LOCK_INCIDENT,
 }
 

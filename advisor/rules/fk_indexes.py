@@ -50,6 +50,7 @@ class ForeignKeyIndexes(Rule):
     category = "indexes"
     title = "Foreign keys without an index"
     order = 20  # after missing_indexes (10), whose proposals it reads
+    depends_on = ("missing_indexes",)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         findings = []

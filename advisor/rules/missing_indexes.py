@@ -22,6 +22,7 @@ from advisor.rules.changes import create_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_pct
 from advisor.rules.findings import Finding, RuleSkipped
+from advisor.rules.workload import select_workload
 from advisor.selection import IndexAdvice, IndexChoice, TableWrites, recommend_indexes
 from advisor.selection.foreign_keys import fk_check_statement, recorded_lookup
 from dbconsole.thresholds import INFO, WARNING
@@ -101,18 +102,18 @@ class MissingIndexes(Rule):
     category = "indexes"
     title = "Missing indexes (workload)"
     order = 10
+    option_fields = ("window", "profile", "budget_bytes", "budget_share", "min_budget_bytes", "max_per_table",
+                     "engine_time_limit_s")
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         totals = ctx.history.statements()
         if not totals:
             raise RuleSkipped("no statements in the history window yet", ctx.history.collect_hint("statements"))
-        # dbconsole's own statements (collectors, EXPLAIN) run as the monitoring role: not the workload.
-        workload = [WorkloadStatement(queryid=s.queryid, query=s.preview, calls=s.calls, rows=s.rows,
-                                      total_exec_time_ms=s.exec_ms, dbname=s.datname or None)
-                    for s in totals if s.calls > 0 and s.preview and s.usename != ctx.target.username]
+        # dbconsole's own statements are recognised by their marker, not by role (advisor.rules.workload).
+        workload, report = select_workload(ctx, totals)
         workload.extend(foreign_key_checks(ctx, workload))
         by_queryid = {s.queryid: s for s in totals}
-        all_ms = sum(s.exec_ms for s in totals) or 0.0
+        all_ms = sum(s.total_exec_time_ms for s in workload if s.origin is None) or 0.0   # the application's
         database = ctx.history.database()
         budget = ctx.options.budget_for(database.size_bytes if database is not None else None)
         writes: dict[str | int, TableWrites] = {
@@ -126,6 +127,7 @@ class MissingIndexes(Rule):
                                    max_per_table=ctx.options.max_per_table,
                                    time_limit_s=ctx.options.engine_time_limit_s)
         ctx.notes["index_advice"] = advice_summary(advice)
+        ctx.notes["workload"] = report.with_engine(advice.skipped).as_dict()
         return [self._finding(ctx, advice, choice, by_queryid, all_ms) for choice in advice.choices]
 
     def _finding(self, ctx: RuleContext, advice: IndexAdvice, choice: IndexChoice, by_queryid: dict[int, Any],

@@ -10,6 +10,12 @@ budget a share gives), ``ADVISOR_MAX_INDEXES_PER_TABLE`` (0: no maximum),
 
 Sizes are in bytes; "MB" is always 10^6 bytes, and a budget is checked against the engine's btree
 size estimate (``advisor.selection``: ``size_measure="estimate"``).
+``min_observation_days`` overrides how long indexes are watched before one may be called unused
+(otherwise the target's machine facts, else ``ADVISOR_MIN_OBSERVATION_DAYS``, 14).
+
+A run with options other than the defaults (``advise --budget-mb``, ``--profile``, ``--rule``) is not
+comparable with the scheduled runs for the rules those options affect: it never resolves or reopens
+what they found (see ``Rule.option_fields`` and :mod:`advisor.review.lifecycle`).
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ class AdvisorOptions:
         default_factory=lambda: _positive_or_none(_setting("ADVISOR_MAX_INDEXES_PER_TABLE", 0)))
     engine_time_limit_s: float = field(default_factory=lambda: float(_setting("ADVISOR_ENGINE_TIME_LIMIT_S", 60)))
     rules: tuple[str, ...] | None = None
+    min_observation_days: int | None = None
 
     def budget_for(self, database_bytes: int | None) -> int | None:
         """The storage budget of this run in bytes, or None when there is none (the default)."""

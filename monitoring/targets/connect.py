@@ -21,6 +21,7 @@ from psycopg import errors as pgerrors
 
 from dbconsole.crypto import SecretUnreadable
 from pgsql.ident import quote_ident_to_print as ident
+from pgsql.own_statements import MarkedCursor
 
 if TYPE_CHECKING:
     from monitoring.models import Target
@@ -82,6 +83,9 @@ def connect_params(params: dict[str, Any], guard: Guard | None = None) -> psycop
             connect_timeout=settings.TARGET_CONNECT_TIMEOUT_S,
             options=guard.startup_options(),
             autocommit=True,
+            # Every statement carries the marker that tells dbconsole's own statements from the
+            # workload in pg_stat_statements (pgsql.own_statements).
+            cursor_factory=MarkedCursor,
         )
     except psycopg.Error as exc:
         raise classify(exc, params) from None

@@ -9,6 +9,8 @@ attention (open or accepted) is at least that severe — for CI.
 Index advice: ``--profile`` (write-optimised, balanced, read-optimised) sets the exchange rates of the
 net benefit; ``--budget-mb`` (MB of 10^6 bytes, checked against the engine's btree size estimate) and
 ``--max-per-table`` are optional caps.
+An "unknown" (a rule that could not see its evidence) counts as a warning: a gate must not pass
+while blind.
 """
 
 from __future__ import annotations
@@ -112,9 +114,18 @@ class Command(BaseCommand):
         advice = run.index_advice
         if advice:
             w(_advice_line(advice))
-        for rule in run.not_checked:
-            hint = f" (fix: {rule['hint']})" if rule.get("hint") else ""
-            w(f"  rule {rule['name']} {rule['status']}: {rule.get('message', '')}{hint}")
+        workload = run.workload
+        if workload:
+            since = " (cumulative since stats reset: first collection)" if workload.get("since_stats_reset") else ""
+            w(f"workload: {workload['considered']} statement(s) considered, {workload['planned']} planned, "
+              f"{workload['skipped']} skipped{since}")
+            for reason in workload.get("reasons", []):
+                w(f"  skipped {reason['count']}: {reason['reason']}")
+        for rule in run.unseen:
+            spots = rule.get("blind") or [{"message": rule.get("message", ""), "hint": rule.get("hint", "")}]
+            for spot in spots:
+                hint = f" (fix: {spot['hint']})" if spot.get("hint") else ""
+                w(f"  rule {rule['name']} unknown: {spot.get('message', '')}{hint}")
         recs = outcome.recommendations
         if not recs:
             w("no recommendations")
@@ -152,7 +163,8 @@ def _as_json(outcome: RunOutcome) -> dict[str, Any]:
     return {
         "target": run.target.name,
         "run": {"id": run.pk, "status": run.status, "started_at": run.started_at, "finished_at": run.finished_at,
-                "rules": run.rules, "index_advice": run.index_advice, "created": run.created,
+                "rules": run.rules, "index_advice": run.index_advice, "workload": run.workload,
+                "created": run.created,
                 "reopened": run.reopened, "resolved": run.resolved},
         "recommendations": [
             {"id": r.pk, "kind": r.kind, "object": r.object_label, "object_key": r.object_key, "table": r.table,
