@@ -59,11 +59,13 @@ MARK_OF: dict[str, str] = {
 
 # Which events each family of chart marks. Target-wide history charts (overview, connections,
 # maintenance) leave evictions out: they change which statements are tracked, not the totals drawn.
+# The first collection's cumulative sample is marked where statement totals are drawn: it explains the
+# one tall bucket at the start of a new target's history.
 TARGET_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, DATABASE_STATS_RESET,
-                           SETTINGS_CHANGED, LOCK_INCIDENT})
+                           SETTINGS_CHANGED, LOCK_INCIDENT, STATEMENTS_CUMULATIVE})
 # One statement's counters start again from zero at any pg_stat_statements reset or eviction.
 STATEMENT_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, STATEMENTS_EVICTED,
-                              SETTINGS_CHANGED})
+                              SETTINGS_CHANGED, STATEMENTS_CUMULATIVE})
 # Tables, indexes and replication (sizes, scans, lag): lock incidents say nothing about them.
 RELATION_CHARTS = frozenset({RESTART, DATABASE_STATS_RESET, STATEMENTS_RESET, SETTINGS_CHANGED})
 # An advisor recommendation's evidence: only where counters started again from zero.
