@@ -33,9 +33,15 @@ class BloatCollector(Collector[BloatSnapshot]):
         blind = [e for e in snapshot.estimates if not e.has_stats and e.size_bytes > 0]
         if blind:
             role = quote_ident_to_print(ctx.target.username)
-            found.append((f"no visible statistics for {len(blind)} relation(s), their bloat is not estimated",
-                          f"ANALYZE them, and GRANT pg_read_all_data TO {role}; (PostgreSQL 14+; before: GRANT "
-                          f"SELECT ON ALL TABLES IN SCHEMA … TO {role};) — pg_stats hides columns it may not read"))
+            # An index has the statistics of its table's columns: ANALYZE the tables.
+            tables = sorted({(e.schema, e.relname) for e in blind if e.kind == "table" and e.relname})
+            shown = ", ".join(f"{s}.{r}" for s, r in tables[:5]) + (" …" if len(tables) > 5 else "")
+            analyze = " ".join(f"ANALYZE {quote_ident_to_print(s)}.{quote_ident_to_print(r)};" for s, r in tables[:5])
+            found.append((f"no visible statistics for {len(blind)} relation(s), their bloat is not estimated"
+                          + (f": {shown}" if shown else ""),
+                          f"{analyze + ' ' if analyze else ''}(tables never analyzed have none — autovacuum off?) "
+                          f"and GRANT pg_read_all_data TO {role}; (PostgreSQL 14+; before: GRANT SELECT ON ALL "
+                          f"TABLES IN SCHEMA … TO {role};) — pg_stats hides columns it may not read"))
         if not snapshot.pgstattuple:
             found.append(("pgstattuple is not installed: no exact bloat figures",
                           "CREATE EXTENSION pgstattuple; (pg_monitor may use it)"))
@@ -44,3 +50,4 @@ class BloatCollector(Collector[BloatSnapshot]):
             found.append((f"exact bloat skipped for {len(snapshot.skipped)} relation(s) (locked or timed out): "
                           f"{shown}", "nothing to do: they are measured again at the next collection"))
         return found
+

@@ -58,6 +58,8 @@ class Estimate:
     size_bytes: int
     est_bloat_bytes: int | None
     has_stats: bool
+    schema: str = ""    # for what a warning names
+    relname: str = ""
 
 
 @dataclass(frozen=True)
