@@ -83,7 +83,9 @@ def check_url(check: Check, target: Target, ctx: Context) -> str:
 
 
 def check_item(check: Check, target: Target, ctx: Context) -> Item:
-    lines = tuple(Line(f"{d.label}: {d.text}" + (f" — fix: {d.fix}" if d.fix else ""), status=d.status)
+    # A detail's own fix is shown unless the check's fix already says it (one failing collector).
+    lines = tuple(Line(f"{d.label}: {d.text}" + (f" — fix: {d.fix}" if d.fix and d.fix not in check.fix else ""),
+                       status=d.status)
                   for d in check.details if d.status and d.status != OK)
     return Item(f"check:{check.key}", "health", check.title, check.status, check.summary,
                 url=check_url(check, target, ctx), fix=check.fix, lines=lines)
