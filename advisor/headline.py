@@ -46,7 +46,7 @@ class AdvisorFindings(Contributor):
                run: AdvisorRun | None) -> list[Item]:
         page = reverse("advisor", args=[target.name])
         out = []
-        for category in Category.values:
+        for category in [*Category.values, *sorted(set(by_category) - set(Category.values))]:
             rows = by_category.get(category)
             if not rows:
                 continue

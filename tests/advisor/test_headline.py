@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from advisor.headline import AdvisorFindings
 from advisor.models import AdvisorRun, Recommendation
-from advisor.review.lifecycle import apply_findings
+from advisor.review.lifecycle import RunScope, apply_findings
 from advisor.rules.findings import Finding
 from dbconsole.timerange import TimeRange
 from monitoring.headline.base import Context, Item, contributors
@@ -41,7 +41,8 @@ def finding(kind: str, name: str, severity: str) -> Finding:
 def advise(target: Target, *findings: tuple[str, Finding], status: str = "ok", message: str = "") -> AdvisorRun:
     now = timezone.now()
     run = AdvisorRun.objects.create(target=target, started_at=now, finished_at=now, status=status, message=message)
-    apply_findings(target, run, findings, {f.kind for _, f in findings}, now)
+    scope = RunScope(conditions={f.kind: {} for _, f in findings}, standard={f.kind for _, f in findings})
+    apply_findings(target, run, findings, scope, now)
     return run
 
 
