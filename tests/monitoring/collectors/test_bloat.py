@@ -64,5 +64,6 @@ def test_it_says_what_is_missing_when_it_cannot_see_statistics(target_db: Target
     assert result.status == "partial"
     assert "no visible statistics for" in result.reason and "pgstattuple is not installed" in result.reason
     assert "GRANT SELECT" in result.hint and "CREATE EXTENSION pgstattuple" in result.hint
+    assert "their bloat is not estimated: public.hidden" in result.reason and "ANALYZE public.hidden;" in result.hint
     row = next(t for t in tables(target.pk) if t.relation.name == "hidden")
     assert row.est_bloat_bytes is None and row.exact_bloat_bytes is None

@@ -39,6 +39,8 @@ WITH keys AS (
 shape AS (
     SELECT
         ic.oid,
+        n.nspname AS schema,
+        ic.relname AS relname,
         coalesce(pg_partition_root(ic.oid)::oid, ic.oid)::int8 AS root_oid,
         ic.relpages::int8 AS relpages,
         greatest(ic.reltuples, 0) AS reltuples,
@@ -49,6 +51,8 @@ shape AS (
         k.with_stats = k.nkeys AND NOT k.has_expression AS complete,
         ceil((CASE WHEN k.max_null_frac > 0 THEN 16 ELSE 8 END + k.data_width) / 8.0) * 8 AS tuple_bytes
     FROM pg_class AS ic
+    JOIN pg_namespace AS n
+        ON n.oid = ic.relnamespace
     JOIN keys AS k
         ON k.oid = ic.oid
 ),
@@ -67,6 +71,8 @@ SELECT
     CASE WHEN l.complete AND l.reltuples > 0 THEN
         greatest(l.relpages - l.leaf_pages - ceil(l.leaf_pages / l.fanout) - 1, 0)::int8 * l.bs
     END AS est_bloat_bytes,
-    l.complete AS has_stats
+    l.complete AS has_stats,
+    l.schema,
+    l.relname
 FROM leaf AS l
 ORDER BY l.oid

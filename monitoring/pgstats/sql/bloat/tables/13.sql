@@ -33,6 +33,8 @@ WITH cols AS (
 shape AS (
     SELECT
         c.oid,
+        n.nspname AS schema,
+        c.relname AS relname,
         coalesce(pg_partition_root(c.oid)::oid, c.oid)::int8 AS root_oid,
         c.relpages::int8 AS relpages,
         greatest(c.reltuples, 0) AS reltuples,
@@ -45,6 +47,8 @@ shape AS (
             ceil((23 + CASE WHEN k.max_null_frac > 0 THEN (k.natts + 7) / 8 ELSE 0 END) / 8.0) * 8 + k.data_width
         ) / 8.0) * 8 AS tuple_bytes
     FROM pg_class AS c
+    JOIN pg_namespace AS n
+        ON n.oid = c.relnamespace
     JOIN cols AS k
         ON k.oid = c.oid
 )
@@ -58,6 +62,8 @@ SELECT
             (s.bs - 24) * s.fillfactor / 100.0 / (s.tuple_bytes + 4)
         ))), 0)::int8 * s.bs
     END AS est_bloat_bytes,
-    s.complete AS has_stats
+    s.complete AS has_stats,
+    s.schema,
+    s.relname
 FROM shape AS s
 ORDER BY s.oid
