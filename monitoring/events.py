@@ -39,11 +39,13 @@ MARK_STATS_RESET = "stats_reset"
 MARK_RESTART = "restart"
 MARK_SETTINGS_CHANGE = "settings_change"
 MARK_LOCK_INCIDENT = "lock_incident"
+MARK_HISTORY_START = "history_start"
 MARK_NAMES: dict[str, str] = {
     MARK_STATS_RESET: "stats reset",
     MARK_RESTART: "server start",
     MARK_SETTINGS_CHANGE: "settings change",
     MARK_LOCK_INCIDENT: "lock incident",
+    MARK_HISTORY_START: "history starts (counters since stats reset)",
 }
 
 MARK_OF: dict[str, str] = {
@@ -53,7 +55,7 @@ MARK_OF: dict[str, str] = {
     STATEMENTS_EVICTED: MARK_STATS_RESET,
     DATABASE_STATS_RESET: MARK_STATS_RESET,
     SETTINGS_CHANGED: MARK_SETTINGS_CHANGE,
-    STATEMENTS_CUMULATIVE: MARK_STATS_RESET,
+    STATEMENTS_CUMULATIVE: MARK_HISTORY_START,
     LOCK_INCIDENT: MARK_LOCK_INCIDENT,
 }
 

@@ -276,7 +276,8 @@ def test_it_its_charts_mark_a_statistics_reset(target_db: TargetDb, viewer: User
     seq = Statement.objects.get(target=target, text__text="select id from marks where id = $1").seq
     figure = _figure(client_for(viewer), target, "statement-calls", seq, range="1h")
     assert sum(_trace(figure, "calls")) == 6
-    assert [s["name"] for s in figure["layout"].get("shapes", [])] == ["stats_reset"]
+    # the first collection (cumulative counters since the last reset) starts the history; then the reset
+    assert [s["name"] for s in figure["layout"].get("shapes", [])] == ["history_start", "stats_reset"]
 
 
 def test_it_foreign_or_unknown_statements_are_404(shop: Shop, target_db: TargetDb, operator: User,
