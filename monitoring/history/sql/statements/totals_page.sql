@@ -2,13 +2,20 @@
 -- One page of statement totals in two passes (``totals.sql`` does every statement in one pass):
 --   1. rank: every statement's totals of only the counters the filter and the sort need (calls,
 --      plans and the ORDER BY's), from the four prefix rows and the raw tail (see totals.sql), then
---      filter, count, sort and cut the page — narrow rows, no text;
+--      filter, group, count, sort and cut the page — narrow rows, no text;
 --   2. the page's statements alone: every counter picked from the same four rows by seq
---      (``dbconsole_pick``), the raw tail of those statements, identity and text.
+--      (``dbconsole_pick``), the raw tail of those statements, summed per group, identity and text.
 -- Unnesting 17 counters of 5,000 statements, then sorting and counting the wide rows with their texts,
 -- was most of the one-pass query's time; a page needs the wide rows of 50 statements only.
--- {rank_point}, {rank_tail_*}, {rank_totals}, {order}, {picks}, {page_tail_*}, {page_totals}: filled in
--- by the selector from the counter lists (see ``_page_sql``).
+-- Groups: statements of one database with the same normalized text (two queryids, one text: a
+-- changed search_path, another role, a statement run at top level and inside a function) are one row,
+-- keyed by the de-duplicated text; %(split)s makes every statement its own row. A group shows its
+-- oldest statement (the lowest seq) and lists every seq it sums.
+-- %(hide_own)s drops dbconsole's own statements: their text matches %(own_pattern)s (the marker rule,
+-- see ``selectors.own_statements``).
+-- {rank_point}, {rank_tail_*}, {rank_totals}, {rank_columns}, {rank_group_sums}, {order}, {picks},
+-- {page_tail_*}, {page_totals}, {page_group_sums}, {page_sums}: filled in by the selector from the
+-- counter lists (see ``statement_sql.page_sql``).
 WITH e_day AS (
     SELECT d.* FROM monitoring_stmt_day AS d
     WHERE d.target_id = %(target)s AND d.day < %(end_day)s
@@ -54,7 +61,7 @@ rank_tail AS (
         AND r.captured_at <= %(tail_until)s
     GROUP BY u.seq
 ),
-x AS (
+per_statement AS (
     SELECT
         coalesce(p.seq, t.seq) AS seq,
         {rank_totals}
@@ -62,7 +69,7 @@ x AS (
     FULL JOIN rank_tail AS t
         ON t.seq = p.seq
 ),
-ranked AS (
+ran AS (
     SELECT
         s.id,
         s.seq,
@@ -71,24 +78,54 @@ ranked AS (
         s.usename,
         s.toplevel,
         s.text_id,
-        {order} AS sort_key,
-        count(*) OVER () AS matching
-    FROM x
+        {rank_columns}
+    FROM per_statement AS e
     JOIN monitoring_statement AS s
         ON s.target_id = %(target)s
-        AND s.seq = x.seq
-    WHERE (x.calls > 0 OR x.plans > 0)
+        AND s.seq = e.seq
+    WHERE (e.calls > 0 OR e.plans > 0)
         AND (%(database)s::text IS NULL OR s.datname = %(database)s)
         AND (%(user)s::text IS NULL OR s.usename = %(user)s)
         AND (%(text)s::text IS NULL OR EXISTS (
             SELECT 1 FROM monitoring_querytext AS q WHERE q.id = s.text_id AND q.text ILIKE %(text)s))
-    ORDER BY {order} DESC NULLS LAST, s.seq
+        AND (NOT %(hide_own)s::boolean OR NOT EXISTS (
+            SELECT 1 FROM monitoring_querytext AS q WHERE q.id = s.text_id AND q.text ~ %(own_pattern)s))
+),
+x AS (
+    SELECT
+        min(r.seq) AS seq,
+        array_agg(r.seq ORDER BY r.seq) AS seqs,
+        (array_agg(r.id ORDER BY r.seq))[1] AS id,
+        (array_agg(r.queryid ORDER BY r.seq))[1] AS queryid,
+        r.datname,
+        coalesce(string_agg(DISTINCT nullif(r.usename, ''), ', ' ORDER BY nullif(r.usename, '')), '') AS usename,
+        bool_or(r.toplevel) AS toplevel,
+        min(r.text_id) AS text_id,
+        {rank_group_sums}
+    FROM ran AS r
+    GROUP BY r.datname, CASE WHEN %(split)s::boolean OR r.text_id IS NULL THEN -r.seq ELSE r.text_id END
+),
+ranked AS (
+    SELECT
+        x.id,
+        x.seq,
+        x.seqs,
+        x.queryid,
+        x.datname,
+        x.usename,
+        x.toplevel,
+        x.text_id,
+        {order} AS sort_key,
+        count(*) OVER () AS matching
+    FROM x
+    ORDER BY {order} DESC NULLS LAST, x.seq
     LIMIT %(limit)s
     OFFSET %(offset)s
 ),
 page AS (
-    SELECT array_agg(k.seq) AS seqs
+    SELECT array_agg(u.seq) AS seqs
     FROM ranked AS k
+    CROSS JOIN LATERAL unnest(k.seqs) AS u(seq)
 ),
 picked AS (
     SELECT
@@ -114,8 +151,16 @@ page_tail AS (
     WHERE r.target_id = %(target)s
         AND r.captured_at > %(tail_after)s
         AND r.captured_at <= %(tail_until)s
-        AND u.seq IN (SELECT k.seq FROM ranked AS k)
+        AND u.seq IN (SELECT unnest(g.seqs) FROM page AS g)
     GROUP BY u.seq
+),
+page_each AS (
+    SELECT
+        p.seq,
+        {page_totals}
+    FROM picked AS p
+    LEFT JOIN page_tail AS t
+        ON t.seq = p.seq
 )
 SELECT
     k.id AS statement_id,
@@ -125,13 +170,16 @@ SELECT
     k.usename,
     k.toplevel,
     left(coalesce(q.text, ''), %(preview)s) AS preview,
-    {page_totals},
-    k.matching
+    {page_sums},
+    k.matching,
+    k.seqs
 FROM ranked AS k
-JOIN picked AS p
-    ON p.seq = k.seq
-LEFT JOIN page_tail AS t
-    ON t.seq = k.seq
+CROSS JOIN LATERAL (
+    SELECT
+        {page_group_sums}
+    FROM page_each AS e
+    WHERE e.seq = ANY(k.seqs)
+) AS g
 LEFT JOIN monitoring_querytext AS q
     ON q.id = k.text_id
 ORDER BY k.sort_key DESC NULLS LAST, k.seq
