@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dbconsole.formatting import format_duration
 from dbconsole.timerange import PRESETS, QUERY_KEYS, TimeRange, range_error, resolve_range
 from monitoring import selectors
 from monitoring.history.selectors.coverage import history_start
@@ -43,6 +44,8 @@ def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
         "uses_range": uses_range,
         "data_range": data_range,
         "history_from": data_range.history_from,
+        "history_age": format_duration((data_range.end - data_range.history_from).total_seconds())
+        if data_range.history_from else "",
         "presets": _presets(request, time_range),
         "range_inputs": {"from": time_range.input_value("from"), "to": time_range.input_value("to")},
     }

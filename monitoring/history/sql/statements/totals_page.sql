@@ -10,9 +10,12 @@
 -- Groups: statements of one database with the same normalized text (two queryids, one text: a
 -- changed search_path, another role, a statement run at top level and inside a function) are one row,
 -- keyed by the de-duplicated text; %(split)s makes every statement its own row. A group shows its
--- oldest statement (the lowest seq) and lists every seq it sums.
+-- oldest statement (the lowest seq), its users, and lists every seq it sums — looked up for the
+-- page's rows only (an ordered aggregate over every statement would make the grouping sort).
 -- %(hide_own)s drops dbconsole's own statements: their text matches %(own_pattern)s (the marker rule,
--- see ``selectors.own_statements``).
+-- see ``selectors.own_statements``): the target's texts are tested once (a plain substring test first,
+-- the regular expression only on those that contain the marker) and the statements with one of them
+-- left out in a hashed anti-join.
 -- {rank_point}, {rank_tail_*}, {rank_totals}, {rank_columns}, {rank_group_sums}, {order}, {picks},
 -- {page_tail_*}, {page_totals}, {page_group_sums}, {page_sums}: filled in by the selector from the
 -- counter lists (see ``statement_sql.page_sql``).
@@ -69,14 +72,21 @@ per_statement AS (
     FULL JOIN rank_tail AS t
         ON t.seq = p.seq
 ),
+own_texts AS MATERIALIZED (
+    SELECT DISTINCT
+        q.id
+    FROM monitoring_statement AS st
+    JOIN monitoring_querytext AS q
+        ON q.id = st.text_id
+    WHERE %(hide_own)s::boolean
+        AND st.target_id = %(target)s
+        AND strpos(q.text, '/* dbconsole */') > 0
+        AND q.text ~ %(own_pattern)s
+),
 ran AS (
     SELECT
-        s.id,
         s.seq,
-        s.queryid,
-        s.datname,
-        s.usename,
-        s.toplevel,
+        s.dbid,
         s.text_id,
         {rank_columns}
     FROM per_statement AS e
@@ -88,32 +98,21 @@ ran AS (
         AND (%(user)s::text IS NULL OR s.usename = %(user)s)
         AND (%(text)s::text IS NULL OR EXISTS (
             SELECT 1 FROM monitoring_querytext AS q WHERE q.id = s.text_id AND q.text ILIKE %(text)s))
-        AND (NOT %(hide_own)s::boolean OR NOT EXISTS (
-            SELECT 1 FROM monitoring_querytext AS q WHERE q.id = s.text_id AND q.text ~ %(own_pattern)s))
+        AND NOT EXISTS (SELECT 1 FROM own_texts AS o WHERE o.id = s.text_id)
 ),
 x AS (
     SELECT
         min(r.seq) AS seq,
-        array_agg(r.seq ORDER BY r.seq) AS seqs,
-        (array_agg(r.id ORDER BY r.seq))[1] AS id,
-        (array_agg(r.queryid ORDER BY r.seq))[1] AS queryid,
-        r.datname,
-        coalesce(string_agg(DISTINCT nullif(r.usename, ''), ', ' ORDER BY nullif(r.usename, '')), '') AS usename,
-        bool_or(r.toplevel) AS toplevel,
+        array_agg(r.seq) AS seqs,
         min(r.text_id) AS text_id,
         {rank_group_sums}
     FROM ran AS r
-    GROUP BY r.datname, CASE WHEN %(split)s::boolean OR r.text_id IS NULL THEN -r.seq ELSE r.text_id END
+    GROUP BY r.dbid, CASE WHEN %(split)s::boolean OR r.text_id IS NULL THEN -r.seq ELSE r.text_id END
 ),
 ranked AS (
     SELECT
-        x.id,
         x.seq,
         x.seqs,
-        x.queryid,
-        x.datname,
-        x.usename,
-        x.toplevel,
         x.text_id,
         {order} AS sort_key,
         count(*) OVER () AS matching
@@ -154,7 +153,7 @@ page_tail AS (
         AND u.seq IN (SELECT unnest(g.seqs) FROM page AS g)
     GROUP BY u.seq
 ),
-page_each AS (
+page_each AS MATERIALIZED (
     SELECT
         p.seq,
         {page_totals}
@@ -163,17 +162,29 @@ page_each AS (
         ON t.seq = p.seq
 )
 SELECT
-    k.id AS statement_id,
+    s.id AS statement_id,
     k.seq,
-    k.queryid,
-    k.datname,
-    k.usename,
-    k.toplevel,
+    s.queryid,
+    s.datname,
+    o.usename,
+    o.toplevel,
     left(coalesce(q.text, ''), %(preview)s) AS preview,
     {page_sums},
     k.matching,
-    k.seqs
+    o.seqs
 FROM ranked AS k
+JOIN monitoring_statement AS s
+    ON s.target_id = %(target)s
+    AND s.seq = k.seq
+CROSS JOIN LATERAL (
+    SELECT
+        array_agg(m.seq ORDER BY m.seq) AS seqs,
+        coalesce(string_agg(DISTINCT nullif(m.usename, ''), ', '), '') AS usename,
+        bool_or(m.toplevel) AS toplevel
+    FROM monitoring_statement AS m
+    WHERE m.target_id = %(target)s
+        AND m.seq = ANY(k.seqs)
+) AS o
 CROSS JOIN LATERAL (
     SELECT
         {page_group_sums}
