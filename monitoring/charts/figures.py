@@ -19,6 +19,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 PALETTE = ("#2458c6", "#1d7f46", "#b36b00", "#8a5cc2", "#0e7490", "#b3261e", "#6b7280", "#c2410c")
@@ -197,11 +198,17 @@ def plotly_safe(value: Any, key: str = "") -> Any:
 
 def drawable(figure: dict[str, Any]) -> dict[str, Any]:
     """``figure`` without what plotly.js would draw as ``NaN`` (see the module docstring): shapes and
-    annotations on a data axis that has no trace with values and no type and range of its own. Error
-    bodies (``{"error": …}``) and figures without a layout pass unchanged."""
+    annotations on a data axis that has no trace with values and no type and range of its own; and
+    with a dot on every line that has no segment to draw (one sample, or values between gaps), which
+    plotly.js would leave invisible. Error bodies (``{"error": …}``) and figures without a layout pass
+    unchanged."""
     layout = figure.get("layout")
     if not isinstance(layout, dict):
         return figure
+    for trace in figure.get("data") or []:
+        if _line_without_segment(trace):
+            trace["mode"] = "lines+markers"
+            trace.setdefault("marker", {"size": 6, "color": (trace.get("line") or {}).get("color")})
     placeable = _placeable_axes(figure.get("data") or [], layout)
     for key in ("shapes", "annotations"):
         items = layout.get(key)
@@ -210,6 +217,16 @@ def drawable(figure: dict[str, Any]) -> dict[str, Any]:
                            if _axis_ref(item.get("xref"), "x") in placeable | {None}
                            and _axis_ref(item.get("yref"), "y") in placeable | {None}]
     return figure
+
+
+def _line_without_segment(trace: dict[str, Any]) -> bool:
+    """A line trace (no markers) with a value but no two neighbouring ones: nothing would show."""
+    if trace.get("type", "scatter") != "scatter" or "markers" in str(trace.get("mode", "lines")):
+        return False
+    values = list(trace.get("y") or [])
+    if all(v is None for v in values):
+        return False
+    return not any(a is not None and b is not None for a, b in pairwise(values))
 
 
 def _axis_ref(ref: Any, letter: str) -> str | None:

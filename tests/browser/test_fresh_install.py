@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from monitoring.history.rollups import rollup_everything
-from monitoring.models import Statement, Target
+from monitoring.models import LockIncident, Statement, Target
 from tests.browser.conftest import login, screenshot, superuser_target
 from tests.monitoring.views.history_data import EVERYTHING, collect, lock_incident, statements_workload, temp_files
 from tests.support.targets import TargetDb
@@ -89,9 +89,13 @@ def _every_page(page: Any, console: Console, base: str, target: Target, shots: s
     for path in TARGET_PAGES:
         _visit(page, console, f"{base}/t/{target.name}/{path}")
         screenshot(page, f"{shots}-{path.strip('/') or 'overview'}")
-    seqs = list(Statement.objects.filter(target=target).values_list("seq", flat=True)[:3])
-    for seq in seqs:
+    statements = Statement.objects.filter(target=target).order_by("seq")
+    seqs = {*statements.values_list("seq", flat=True)[:3],
+            *statements.filter(text__text__contains=LONG_NAME).values_list("seq", flat=True)}
+    for seq in sorted(seqs):
         _visit(page, console, f"{base}/t/{target.name}/queries/{seq}/")
+    for incident in LockIncident.objects.filter(target=target):
+        _visit(page, console, f"{base}/t/{target.name}/locks/incidents/{incident.pk}/")
     for path in GLOBAL_PAGES:
         _visit(page, console, f"{base}{path}")
 

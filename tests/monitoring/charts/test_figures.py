@@ -61,3 +61,16 @@ def test_it_keeps_charts_with_data_as_they_were_built() -> None:
     capped = bars(["a"], [Series("used", [], [0])], limit=Limit(0, "max"))
     assert capped["layout"]["xaxis"]["range"] == [0, 1]      # a limit of 0 still leaves an axis to draw on
     assert len(drawable(capped)["layout"]["shapes"]) == 1
+
+
+def test_it_puts_a_dot_on_a_line_that_has_no_segment_to_draw() -> None:
+    one = time_series([Series("connections", [T0], [4]), Series("idle", [T0, T0], [None, None])], window=WINDOW)
+    gaps = time_series([Series("mean ms", [T0, T0, T0], [1.5, None, 2.0]), Series("calls", [T0, T0], [1, 2])],
+                       window=WINDOW)
+    drawable(one)
+    drawable(gaps)
+    assert [t["mode"] for t in one["data"]] == ["lines+markers", "lines"]   # nothing at all: no dot either
+    assert one["data"][0]["marker"]["color"] == one["data"][0]["line"]["color"]
+    assert [t["mode"] for t in gaps["data"]] == ["lines+markers", "lines"]
+    bars_only = time_series([Series("calls", [T0], [3], kind="bar")], window=WINDOW)
+    assert "mode" not in drawable(bars_only)["data"][0]
