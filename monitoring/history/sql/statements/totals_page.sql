@@ -7,15 +7,16 @@
 --      (``dbconsole_pick``), the raw tail of those statements, summed per group, identity and text.
 -- Unnesting 17 counters of 5,000 statements, then sorting and counting the wide rows with their texts,
 -- was most of the one-pass query's time; a page needs the wide rows of 50 statements only.
--- Groups: statements of one database with the same normalized text (two queryids, one text: a
--- changed search_path, another role, a statement run at top level and inside a function) are one row,
--- keyed by the de-duplicated text; %(split)s makes every statement its own row. A group shows its
--- oldest statement (the lowest seq), its users, and lists every seq it sums — looked up for the
--- page's rows only (an ordered aggregate over every statement would make the grouping sort).
+-- Groups: statements of one database with the same normalized text (one text, several entries: other
+-- parameter types or relations behind it — another queryid —, another role, top level and inside a
+-- function) are one row, keyed by (dbid, text id); %(split)s makes every statement its own row
+-- (``gkey``). A group shows its oldest statement (the lowest seq) with its users and every seq it
+-- sums; those members are found for the page's rows only, by joining back on the key (``members``),
+-- not carried as arrays through the grouping of every statement.
 -- %(hide_own)s drops dbconsole's own statements: their text matches %(own_pattern)s (the marker rule,
--- see ``selectors.own_statements``): the target's texts are tested once (a plain substring test first,
--- the regular expression only on those that contain the marker) and the statements with one of them
--- left out in a hashed anti-join.
+-- see ``selectors.own_statements``): the texts that contain the marker at all come from a partial
+-- index (``querytext_marked``, its predicate is the LIKE below), the rule is tested on those only, and
+-- the statements with one of them are left out in a hashed anti-join.
 -- {rank_point}, {rank_tail_*}, {rank_totals}, {rank_columns}, {rank_group_sums}, {order}, {picks},
 -- {page_tail_*}, {page_totals}, {page_group_sums}, {page_sums}: filled in by the selector from the
 -- counter lists (see ``statement_sql.page_sql``).
@@ -73,14 +74,11 @@ per_statement AS (
         ON t.seq = p.seq
 ),
 own_texts AS MATERIALIZED (
-    SELECT DISTINCT
+    SELECT
         q.id
-    FROM monitoring_statement AS st
-    JOIN monitoring_querytext AS q
-        ON q.id = st.text_id
+    FROM monitoring_querytext AS q
     WHERE %(hide_own)s::boolean
-        AND st.target_id = %(target)s
-        AND strpos(q.text, '/* dbconsole */') > 0
+        AND q.text LIKE '%%/* dbconsole */%%'
         AND q.text ~ %(own_pattern)s
 ),
 ran AS (
@@ -88,6 +86,7 @@ ran AS (
         s.seq,
         s.dbid,
         s.text_id,
+        CASE WHEN %(split)s::boolean OR s.text_id IS NULL THEN -s.seq ELSE s.text_id END AS gkey,
         {rank_columns}
     FROM per_statement AS e
     JOIN monitoring_statement AS s
@@ -103,16 +102,18 @@ ran AS (
 x AS (
     SELECT
         min(r.seq) AS seq,
-        array_agg(r.seq) AS seqs,
+        r.dbid,
+        r.gkey,
         min(r.text_id) AS text_id,
         {rank_group_sums}
     FROM ran AS r
-    GROUP BY r.dbid, CASE WHEN %(split)s::boolean OR r.text_id IS NULL THEN -r.seq ELSE r.text_id END
+    GROUP BY r.dbid, r.gkey
 ),
 ranked AS (
     SELECT
         x.seq,
-        x.seqs,
+        x.dbid,
+        x.gkey,
         x.text_id,
         {order} AS sort_key,
         count(*) OVER () AS matching
@@ -121,10 +122,18 @@ ranked AS (
     LIMIT %(limit)s
     OFFSET %(offset)s
 ),
-page AS (
-    SELECT array_agg(u.seq) AS seqs
+members AS (
+    SELECT
+        k.seq AS row_seq,
+        r.seq
     FROM ranked AS k
-    CROSS JOIN LATERAL unnest(k.seqs) AS u(seq)
+    JOIN ran AS r
+        ON r.dbid = k.dbid
+        AND r.gkey = k.gkey
+),
+page AS (
+    SELECT array_agg(m.seq) AS seqs
+    FROM members AS m
 ),
 picked AS (
     SELECT
@@ -153,13 +162,34 @@ page_tail AS (
         AND u.seq IN (SELECT unnest(g.seqs) FROM page AS g)
     GROUP BY u.seq
 ),
-page_each AS MATERIALIZED (
+page_each AS (
     SELECT
         p.seq,
         {page_totals}
     FROM picked AS p
     LEFT JOIN page_tail AS t
         ON t.seq = p.seq
+),
+group_totals AS (
+    SELECT
+        pm.row_seq,
+        {page_group_sums}
+    FROM page_each AS e
+    JOIN members AS pm
+        ON pm.seq = e.seq
+    GROUP BY pm.row_seq
+),
+group_owners AS (
+    SELECT
+        pm.row_seq,
+        array_agg(m.seq ORDER BY m.seq) AS seqs,
+        coalesce(string_agg(DISTINCT nullif(m.usename, ''), ', '), '') AS usename,
+        bool_or(m.toplevel) AS toplevel
+    FROM members AS pm
+    JOIN monitoring_statement AS m
+        ON m.target_id = %(target)s
+        AND m.seq = pm.seq
+    GROUP BY pm.row_seq
 )
 SELECT
     s.id AS statement_id,
@@ -176,21 +206,10 @@ FROM ranked AS k
 JOIN monitoring_statement AS s
     ON s.target_id = %(target)s
     AND s.seq = k.seq
-CROSS JOIN LATERAL (
-    SELECT
-        array_agg(m.seq ORDER BY m.seq) AS seqs,
-        coalesce(string_agg(DISTINCT nullif(m.usename, ''), ', '), '') AS usename,
-        bool_or(m.toplevel) AS toplevel
-    FROM monitoring_statement AS m
-    WHERE m.target_id = %(target)s
-        AND m.seq = ANY(k.seqs)
-) AS o
-CROSS JOIN LATERAL (
-    SELECT
-        {page_group_sums}
-    FROM page_each AS e
-    WHERE e.seq = ANY(k.seqs)
-) AS g
+JOIN group_owners AS o
+    ON o.row_seq = k.seq
+JOIN group_totals AS g
+    ON g.row_seq = k.seq
 LEFT JOIN monitoring_querytext AS q
     ON q.id = k.text_id
 ORDER BY k.sort_key DESC NULLS LAST, k.seq
