@@ -21,7 +21,7 @@ class QueryText(models.Model):
     class Meta:
         indexes = [
             # The few texts that carry dbconsole's marker anywhere, which the Queries page tests against
-            # the own-statement rule (``selectors.own_statements``) to hide them: found without reading
+            # the own-statement rule (``pgsql.own_statements``) to hide them: found without reading
             # every text of the fleet.
             models.Index(fields=["id"], name="querytext_marked",
                          condition=models.Q(text__contains="/* dbconsole */")),

@@ -4,7 +4,7 @@
   hide_own=…, group=…)`` → ``StatementPage``: every statement that ran in the range with its totals,
   filtered, sorted, paginated, in one query (four prefix-sum rows, see ``rollups_statements``). The
   range is widened to whole hours (whole days beyond the hourly retention); ``as_of`` is how recent
-  the data is. ``hide_own`` leaves out dbconsole's own statements (``own_statements``); ``group``
+  the data is. ``hide_own`` leaves out dbconsole's own statements (``pgsql.own_statements``); ``group``
   makes the statements of one database with the same normalized text one row (``seqs`` lists them).
 * ``one_statement_totals(target_id, seq, start, end)`` → ``StatementTotals | None``: the same totals
   for one statement (query detail), reading only its elements.
@@ -36,7 +36,6 @@ from django.db import connection
 from dbconsole.timerange import CHART, resolution
 from monitoring.history import SQL
 from monitoring.history.selectors.cumulative import CUMULATIVE_EVENT_SQL, Cumulative, cumulative_in, cumulative_of
-from monitoring.history.selectors.own_statements import OWN_STATEMENT_PATTERN
 from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-exported: the public API)
     SERIES_COUNTERS,
     SPARK_METRICS,
@@ -50,6 +49,7 @@ from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-e
 from monitoring.history.selectors.statement_sql import one_sql, page_sql
 from monitoring.models import Statement
 from monitoring.pgstats.statements import COUNTERS
+from pgsql.own_statements import OWN_STATEMENT_PATTERN
 
 ORDERS = {
     "total_time": "x.exec_us + x.plan_us",

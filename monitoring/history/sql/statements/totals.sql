@@ -5,7 +5,7 @@
 -- subtracted element by element (array index = seq), plus the raw rows newer than the rollup's
 -- watermark. Cost: a few 5,000-element arrays, whatever the length of the range. One row per
 -- statement (no grouping by text: that is the page query's); %(hide_own)s drops dbconsole's own
--- statements, whose text matches %(own_pattern)s (see ``selectors.own_statements``).
+-- statements, whose text matches %(own_pattern)s (see ``pgsql.own_statements``).
 WITH e_day AS (
     SELECT d.* FROM monitoring_stmt_day AS d
     WHERE d.target_id = %(target)s AND d.day < %(end_day)s

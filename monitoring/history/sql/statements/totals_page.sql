@@ -14,7 +14,7 @@
 -- sums; those members are found for the page's rows only, by joining back on the key (``members``),
 -- not carried as arrays through the grouping of every statement.
 -- %(hide_own)s drops dbconsole's own statements: their text matches %(own_pattern)s (the marker rule,
--- see ``selectors.own_statements``): the texts that contain the marker at all come from a partial
+-- see ``pgsql.own_statements``): the texts that contain the marker at all come from a partial
 -- index (``querytext_marked``, its predicate is the LIKE below), the rule is tested on those only, and
 -- the statements with one of them are left out in a hashed anti-join.
 -- {rank_point}, {rank_tail_*}, {rank_totals}, {rank_columns}, {rank_group_sums}, {order}, {picks},
