@@ -31,13 +31,20 @@ and chart asks it; none decides on its own:
   buckets would cut the window's ends.
 
 ``coarsest=HOUR`` is for families the store rolls up hourly only (activity, replication).
+
+A young target — a fresh install, a target added an hour ago — has less history than the range asks
+for. ``TimeRange.since(first_sample)`` is the part of the range that has data: it starts at the
+target's first collection, so a chart shows what exists instead of minutes squeezed to the right edge
+of a day, and ``resolution`` of that range resolves against the span that has data (twenty minutes of
+history at the default 24 h read raw samples, not hourly rollups that do not exist yet). The chart
+endpoint and the page frame clip once; ``history_from`` says where, for the page's note.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -73,6 +80,9 @@ class TimeRange:
     start: dt.datetime
     end: dt.datetime
     preset: str | None = None
+    # Set by ``since``: the target's history begins at this moment, later than the range asked for
+    # (``start`` was moved there); None when the history covers the whole range.
+    history_from: dt.datetime | None = None
 
     # -- parsing ----------------------------------------------------------------------------------
 
@@ -151,6 +161,17 @@ class TimeRange:
         """The same window with fixed ends: what a permalink to an incident needs."""
         return TimeRange(start=self.start, end=self.end, preset=None)
 
+    def since(self, first_sample: dt.datetime | None) -> TimeRange:
+        """The part of this range that has history, when the history (the target's first collection at
+        ``first_sample``) begins inside it: the same end and preset, the start moved to just before the
+        first sample (raw reads take samples strictly after the start), on a whole minute. The range
+        itself when the history covers it, when there is none, or when it begins after the range."""
+        if first_sample is None or first_sample <= self.start or first_sample >= self.end:
+            return self
+        start = (first_sample - dt.timedelta(microseconds=1)).replace(second=0, microsecond=0)
+        start = max(self.start, min(start, self.end - MIN_SPAN))
+        return replace(self, start=start, history_from=first_sample)
+
     def contains(self, moment: dt.datetime) -> bool:
         return self.start <= moment <= self.end
 
@@ -215,7 +236,8 @@ def range_error(request: HttpRequest) -> str:
 
 def resolution(span: TimeRange | dt.timedelta, purpose: str = CHART, *, coarsest: str = DAY) -> str:
     """``raw``, ``hour`` or ``day`` for reading a range of this length for ``purpose`` (see the module
-    docstring); never coarser than ``coarsest``."""
+    docstring); never coarser than ``coarsest``. Give it the range clipped to the history
+    (``TimeRange.since``) so that it resolves against the span that has data."""
     length = span.span if isinstance(span, TimeRange) else span
     if purpose == TOTALS:
         chosen = RAW if length <= dt.timedelta(days=settings.RETENTION_RAW_DAYS) else HOUR

@@ -5,6 +5,12 @@ axes are pinned to the requested range so an empty stretch reads as "nothing hap
 
 Builders put names and texts in as they are (the CSV export wants them raw); ``plotly_safe`` escapes
 them for plotly.js on the way out (``response.figure_json``, the one serialiser of every chart).
+
+``drawable`` is the last step before a figure goes out (``response.figure_json`` applies it to every
+figure): plotly.js cannot place a shape or an annotation on an axis that has neither data nor a type
+and range — it draws ``MNaN`` paths and logs an error per item, e.g. an event marker on an empty chart.
+Builders avoid that (``empty`` takes the time window, markers type the axis); ``drawable`` makes
+sure no figure ever reaches the browser that way.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 PALETTE = ("#2458c6", "#1d7f46", "#b36b00", "#8a5cc2", "#0e7490", "#b3261e", "#6b7280", "#c2410c")
@@ -107,14 +114,21 @@ def bars(categories: Sequence[str], series: Sequence[Series], *, horizontal: boo
     if limit is not None:
         layout.setdefault("shapes", []).append(_vline(limit.value) if horizontal else _hline(limit.value))
         layout.setdefault("annotations", []).append(_limit_label(limit, horizontal=not horizontal))
-        # Keep the limit in view even when usage is far below it: that distance is the message.
-        layout[value_axis]["range"] = [0, limit.value * 1.05]
+        # Keep the limit in view even when usage is far below it: that distance is the message. A
+        # limit of 0 would make an axis without extent.
+        layout[value_axis]["range"] = [0, max(limit.value * 1.05, 1)]
     return {"data": traces, "layout": layout}
 
 
-def empty(message: str, *, height: int = 200) -> dict[str, Any]:
+def empty(message: str, *, height: int = 200,
+          window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, Any]:
+    """A figure with no data and ``message`` in its middle. With ``window``, a time axis over it stays
+    (the events marked on a chart still read where nothing was collected)."""
     layout = base_layout(height=height)
-    layout["xaxis"].update(visible=False)
+    if window is None:
+        layout["xaxis"].update(visible=False)
+    else:
+        layout["xaxis"].update(type="date", range=[window[0], window[1]])
     layout["yaxis"].update(visible=False)
     layout["annotations"] = [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                               "showarrow": False, "font": {"size": 13, "color": "#5d6678"}}]
@@ -179,3 +193,63 @@ def plotly_safe(value: Any, key: str = "") -> Any:
         return [plotly_safe(v, key) for v in value]
     return value
 
+
+# -- the last step: nothing plotly.js cannot draw ---------------------------------------------------
+
+def drawable(figure: dict[str, Any]) -> dict[str, Any]:
+    """``figure`` without what plotly.js would draw as ``NaN`` (see the module docstring): shapes and
+    annotations on a data axis that has no trace with values and no type and range of its own; and
+    with a dot on every line that has no segment to draw (one sample, or values between gaps), which
+    plotly.js would leave invisible. Error bodies (``{"error": …}``) and figures without a layout pass
+    unchanged."""
+    layout = figure.get("layout")
+    if not isinstance(layout, dict):
+        return figure
+    for trace in figure.get("data") or []:
+        if _line_without_segment(trace):
+            trace["mode"] = "lines+markers"
+            trace.setdefault("marker", {"size": 6, "color": (trace.get("line") or {}).get("color")})
+    placeable = _placeable_axes(figure.get("data") or [], layout)
+    for key in ("shapes", "annotations"):
+        items = layout.get(key)
+        if items:
+            layout[key] = [item for item in items
+                           if _axis_ref(item.get("xref"), "x") in placeable | {None}
+                           and _axis_ref(item.get("yref"), "y") in placeable | {None}]
+    return figure
+
+
+def _line_without_segment(trace: dict[str, Any]) -> bool:
+    """A line trace (no markers) with a value but no two neighbouring ones: nothing would show."""
+    if trace.get("type", "scatter") != "scatter" or "markers" in str(trace.get("mode", "lines")):
+        return False
+    values = list(trace.get("y") or [])
+    if all(v is None for v in values):
+        return False
+    return not any(a is not None and b is not None for a, b in pairwise(values))
+
+
+def _axis_ref(ref: Any, letter: str) -> str | None:
+    """The layout key of the axis an item's ``xref``/``yref`` points at (``"x2"`` → ``"xaxis2"``); None
+    for positions relative to the plot area (``"paper"``, ``"x domain"``)."""
+    if ref is None:
+        ref = letter   # plotly's default for shapes and annotations is the first data axis
+    if not isinstance(ref, str) or ref == "paper" or ref.endswith(" domain"):
+        return None
+    return f"{ref[0]}axis{ref[1:]}"
+
+
+def _placeable_axes(traces: Sequence[dict[str, Any]], layout: dict[str, Any]) -> set[str]:
+    """Axes that can place a value: a trace with a value on it, or a type and a range of its own."""
+    out = {key for key, axis in layout.items()
+           if key[1:5] == "axis" and isinstance(axis, dict) and axis.get("type") and _has_extent(axis.get("range"))}
+    for trace in traces:
+        for letter in ("x", "y"):
+            values = trace.get(letter)
+            if values is not None and any(v is not None for v in values):
+                out.add(_axis_ref(trace.get(f"{letter}axis", letter), letter) or "")
+    return out
+
+
+def _has_extent(bounds: Any) -> bool:
+    return isinstance(bounds, list | tuple) and len(bounds) == 2 and None not in bounds and bounds[0] != bounds[1]

@@ -28,13 +28,23 @@ STYLES: dict[str, dict[str, str]] = {
 
 def apply_markers(figure: dict[str, Any], markers: Iterable[Marker],
                   window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, Any]:
-    """Add a line and a hoverable tag per marker (only those inside ``window`` when given)."""
+    """Add a line and a hoverable tag per marker (only those inside ``window`` when given).
+
+    Markers sit on the x axis, which must be a time axis: a figure without one (``figures.empty``)
+    gets one over ``window``, so an event still shows where nothing was collected (without a window
+    and without data, ``figures.drawable`` drops the markers: plotly.js could not place them)."""
     layout = figure.setdefault("layout", {})
     shapes = layout.setdefault("shapes", [])
     annotations = layout.setdefault("annotations", [])
-    for m in sorted(markers, key=lambda m: m.at):
-        if window is not None and not window[0] <= m.at <= window[1]:
-            continue
+    shown = [m for m in markers if window is None or window[0] <= m.at <= window[1]]
+    if not shown:
+        return figure
+    xaxis = layout.setdefault("xaxis", {})
+    if not xaxis.get("type"):   # markers are moments: the axis they sit on is a time axis
+        xaxis.update(type="date", visible=True)
+        if window is not None and not xaxis.get("range"):
+            xaxis["range"] = [window[0], window[1]]
+    for m in sorted(shown, key=lambda m: m.at):
         style = STYLES[m.kind]
         shapes.append({
             "type": "line", "xref": "x", "yref": "paper", "x0": m.at, "x1": m.at, "y0": 0, "y1": 1,

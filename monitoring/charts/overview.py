@@ -18,8 +18,10 @@ from monitoring.charts.registry import ChartRequest, chart
 from monitoring.history.selectors.database import DatabasePoint, database_series
 from monitoring.history.selectors.statements import WorkloadPoint, workload_series
 
-NO_STATEMENTS = "no statement history in this range (statements collector, every minute)"
-NO_DATABASE = "no database history in this range (database collector, every 5 minutes)"
+NO_STATEMENTS = ("no statement history in this range yet: counts are differences of two collections "
+                 "(statements collector, every minute)")
+NO_DATABASE = ("no database history in this range yet: rates are differences of two samples "
+               "(database collector, every 5 minutes)")
 
 
 def _window(req: ChartRequest) -> tuple[dt.datetime, dt.datetime]:

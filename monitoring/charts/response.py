@@ -1,5 +1,6 @@
 """Serialise a figure for plotly.js. Times go out in the display time zone without an offset:
-plotly.js has no notion of time zones and would otherwise show UTC next to local tables."""
+plotly.js has no notion of time zones and would otherwise show UTC next to local tables. Every figure
+passes ``figures.drawable`` first, so none reaches the browser with something plotly cannot draw."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
-from monitoring.charts.figures import plotly_safe
+from monitoring.charts.figures import drawable, plotly_safe
 
 
 class FigureEncoder(DjangoJSONEncoder):
@@ -25,8 +26,9 @@ class FigureEncoder(DjangoJSONEncoder):
 
 
 def figure_json(figure: dict[str, Any]) -> str:
-    """The figure for plotly.js, every text in it escaped (``figures.plotly_safe``)."""
-    return json.dumps(plotly_safe(figure), cls=FigureEncoder, separators=(",", ":"))
+    """The figure for plotly.js: nothing it cannot draw (``figures.drawable``), every text in it escaped
+    (``figures.plotly_safe``)."""
+    return json.dumps(plotly_safe(drawable(figure)), cls=FigureEncoder, separators=(",", ":"))
 
 
 def chart_response(figure: dict[str, Any], *, status: int = 200) -> HttpResponse:

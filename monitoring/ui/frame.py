@@ -1,4 +1,10 @@
-"""The context every per-target page shares: the target, the switcher, the nav and the time range."""
+"""The context every per-target page shares: the target, the switcher, the nav and the time range.
+
+``time_range`` is the range the URL asks for (its label, its links); ``data_range`` is the part of it
+that has history (``TimeRange.since`` the target's first collection), what a page reads its series over
+so a young target's sparklines and tables show what exists; ``history_from`` is set when the two differ,
+and the frame says so above the page.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dbconsole.formatting import format_duration
 from dbconsole.timerange import PRESETS, QUERY_KEYS, TimeRange, range_error, resolve_range
 from monitoring import selectors
+from monitoring.history.selectors.coverage import history_start
 from monitoring.models import Target
 from monitoring.ui.nav import TARGET_NAV, item
 
@@ -19,6 +27,8 @@ def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
     range_query = time_range.querystring() if _range_in_url(request) else ""
     suffix = f"?{range_query}" if range_query else ""
     current = item(page)
+    uses_range = bool(current and current.uses_range)
+    data_range = time_range.since(history_start(target.pk)) if uses_range else time_range
     return {
         "target": target,
         "targets": list(selectors.all_targets().only("name")),
@@ -31,7 +41,11 @@ def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
         "time_range": time_range,
         "range_error": range_error(request),
         "range_query": range_query,
-        "uses_range": bool(current and current.uses_range),
+        "uses_range": uses_range,
+        "data_range": data_range,
+        "history_from": data_range.history_from,
+        "history_age": format_duration((data_range.end - data_range.history_from).total_seconds())
+        if data_range.history_from else "",
         "presets": _presets(request, time_range),
         "range_inputs": {"from": time_range.input_value("from"), "to": time_range.input_value("to")},
     }

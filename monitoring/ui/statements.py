@@ -6,7 +6,9 @@ reads the parameters, and builds the links (sortable headers, pages, CSV) that k
 query string — the time range above all.
 
 Parameters: ``sort`` (a key of ``ORDERS``; biggest first), ``q`` (text contains, case-insensitive),
-``database``, ``user`` (exact), ``page`` (1-based), ``csv=1`` (every matching statement as CSV).
+``database``, ``user`` (exact), ``page`` (1-based), ``csv=1`` (every matching statement as CSV),
+``own=1`` (show dbconsole's own statements, hidden by default), ``split=1`` (one row per statement
+instead of one per normalized text and database).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from monitoring.ui.tables import Column, Header
 
 PAGE_SIZE = 50
 DEFAULT_SORT = "total_time"
-OWN_KEYS = ("sort", "q", "database", "user", "page", "csv")
+OWN_KEYS = ("sort", "q", "database", "user", "page", "csv", "own", "split")
 
 # The table's columns; ``key`` is the ORDERS key for sortable ones.
 COLUMNS = (
@@ -66,6 +68,8 @@ class Listing:
         raw_page = params.get("page", "")
         self.page = max(1, int(raw_page)) if raw_page.isdigit() else 1
         self.wants_csv = params.get("csv") == "1"
+        self.show_own = params.get("own") == "1"
+        self.split = params.get("split") == "1"
         # Everything else on the URL (the time range) survives our links.
         self._keep = {k: str(v) for k, v in params.items() if k not in OWN_KEYS and v}
 
@@ -92,6 +96,10 @@ class Listing:
         for key in ("q", "database", "user"):
             if getattr(self, key):
                 state[key] = getattr(self, key)
+        if self.show_own:
+            state["own"] = "1"
+        if self.split:
+            state["split"] = "1"
         if self.page > 1:
             state["page"] = str(self.page)
         for key, value in override.items():
@@ -112,7 +120,7 @@ class Listing:
 
     @property
     def hidden_params(self) -> list[tuple[str, str]]:
-        """What the filter form carries along: the time range and the sort (not the page)."""
+        """What the filter form carries along: the time range, the sort and the toggles (not the page)."""
         return list(self._state(q="", database="", user="", page="").items())
 
     @property
@@ -122,6 +130,16 @@ class Listing:
     @property
     def csv_query(self) -> str:
         return urlencode(self._state(page="", csv=1))
+
+    @property
+    def own_toggle_query(self) -> str:
+        """The same view with dbconsole's own statements shown (hidden when they are)."""
+        return urlencode(self._state(page="", own="" if self.show_own else 1))
+
+    @property
+    def split_toggle_query(self) -> str:
+        """The same view with one row per statement (one per normalized text when split)."""
+        return urlencode(self._state(page="", split="" if self.split else 1))
 
     def detail_query(self) -> str:
         """The time range for links to a statement's page (its charts cover the same range)."""

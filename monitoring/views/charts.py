@@ -1,4 +1,8 @@
-"""One endpoint per chart (``/t/<target>/charts/<name>/``): plotly figure JSON, or its data as CSV."""
+"""One endpoint per chart (``/t/<target>/charts/<name>/``): plotly figure JSON, or its data as CSV.
+
+A history chart gets the range clipped to the target's history (``TimeRange.since``), so every chart
+of a young target starts at its first collection and reads the resolution that span needs.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from monitoring.charts.export import figure_csv_response
 from monitoring.charts.registry import ChartRequest
 from monitoring.charts.registry import get as get_chart
 from monitoring.charts.response import chart_error, chart_response
+from monitoring.history.selectors.coverage import history_start
 from monitoring.targets.connect import TargetError
 
 
@@ -20,8 +25,12 @@ def chart(request: HttpRequest, target: str, name: str) -> HttpResponse:
     if spec is None:
         raise Http404(f"no chart named {name}")
     obj = selectors.target_by_name(target)
+    time_range = resolve_range(request)
+    if not spec.live:
+        # A young target's history starts inside the range: draw (and resolve) from its first sample.
+        time_range = time_range.since(history_start(obj.pk))
     try:
-        figure = spec.function(ChartRequest(request=request, target=obj, time_range=resolve_range(request)))
+        figure = spec.function(ChartRequest(request=request, target=obj, time_range=time_range))
     except TargetError as exc:
         return chart_error(exc.status, exc.message, exc.hint)
     if request.GET.get("format") == "csv":

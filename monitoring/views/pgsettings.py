@@ -1,5 +1,10 @@
-"""Settings: the current values (all, or only those not at their default), what is waiting for a
-restart, and every change seen in the range (what, when it was noticed, old → new)."""
+"""Settings: the current values, what is waiting for a restart, and every change seen in the range (what,
+when it was noticed, old → new).
+
+The current values show those not at their default (a few dozen of some 400: what someone chose) unless
+``?all=1`` asks for every one, non-defaults still first; a search or a source filter looks through
+every setting, since the setting one looks up may well be at its default.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,12 @@ from django.views.decorators.http import require_GET
 
 from dbconsole.formatting import readable_setting
 from monitoring import selectors
-from monitoring.history.selectors.configuration import settings_changes, settings_current
+from monitoring.history.selectors.configuration import (
+    settings_changes,
+    settings_count,
+    settings_current,
+    settings_pending_restart,
+)
 from monitoring.models import CollectorStatus
 from monitoring.ui.frame import frame
 from monitoring.ui.tables import Column, Table
@@ -42,9 +52,12 @@ def settings_page(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
     context = frame(request, obj, "settings")
     time_range = context["time_range"]
-    non_default = request.GET.get("nondefault") == "1"
+    show_all = request.GET.get("all") == "1"
+    looking_up = any(request.GET.get(f"settings-{key}") for key in ("q", "source", "category"))
+    non_default = not (show_all or looking_up)
     values = settings_current(obj.pk, non_default=non_default)
-    current = Table(request, CURRENT_COLUMNS, values, default_sort="name", prefix="settings")
+    # Sorted by a column when asked; otherwise as read, non-defaults first.
+    current = Table(request, CURRENT_COLUMNS, values, default_sort="", prefix="settings")
     changes = Table(request, CHANGE_COLUMNS, settings_changes(obj.pk, time_range.start, time_range.end),
                     default_sort="-detected_at", prefix="changes")
     for table, name in ((current, "settings"), (changes, "settings-changes")):
@@ -52,13 +65,13 @@ def settings_page(request: HttpRequest, target: str) -> HttpResponse:
             return table.csv_response(f"{obj.name}-{name}")
     status = CollectorStatus.objects.filter(target=obj, collector="settings").first()
     toggle = request.GET.copy()
-    toggle.pop("csv", None)
-    if non_default:
-        toggle.pop("nondefault", None)
-    else:
-        toggle["nondefault"] = "1"
+    for key in ("csv", "all", "nondefault"):
+        toggle.pop(key, None)
+    if not show_all:
+        toggle["all"] = "1"
     context.update(
-        current=current, changes=changes, non_default=non_default, toggle_query=toggle.urlencode(),
-        pending=[s for s in values if s.pending_restart], status=status, shown=len(values),
+        current=current, changes=changes, non_default=non_default, show_all=show_all,
+        toggle_query=toggle.urlencode(), pending=settings_pending_restart(obj.pk), status=status,
+        shown=len(values), every=len(values) if not non_default else settings_count(obj.pk),
     )
     return render(request, TEMPLATE, context)

@@ -1,9 +1,14 @@
 """The queries page (every statement over the time range) and one statement's page.
 
 Both read the history store only. The list costs a fixed number of queries whatever the page size:
-the totals (sorted, filtered and paginated by the history store), the sparklines of the page's
-statements (one query), the filter choices (one). The detail page draws its charts lazily from
-``monitoring.charts.statements``, one endpoint each.
+the totals (sorted, filtered, grouped and paginated by the history store), the sparklines of the page's
+statements (the rollups and the raw rows after them), the filter choices (one). The detail page draws
+its charts lazily from ``monitoring.charts.statements``, one endpoint each.
+
+By default the list hides dbconsole's own statements (``?own=1`` shows them) and makes one row of the
+statements of a database with the same normalized text (``?split=1``: one row per statement); the CSV
+export is one row per statement, with the same filters. Sparklines cover the part of the range that
+has history (``data_range``), at the resolution that part needs.
 """
 
 from __future__ import annotations
@@ -41,19 +46,21 @@ def queries(request: HttpRequest, target: str) -> HttpResponse:
     def totals(**page: Any) -> stmt.StatementPage:
         return stmt.statement_totals(obj.pk, window.start, window.end, order=listing.sort,
                                      database=listing.database or None, user=listing.user or None,
-                                     text=listing.q or None, **page)
+                                     text=listing.q or None, hide_own=not listing.show_own, **page)
 
     if listing.wants_csv:
         return csv_response(totals(limit=None, preview=CSV_TEXT_CHARS).rows, f"{obj.name}-queries")
-    page = totals(limit=PAGE_SIZE, offset=listing.offset)
+    grouped = not listing.split
+    page = totals(limit=PAGE_SIZE, offset=listing.offset, group=grouped)
     if not page.rows and listing.page > 1:   # past the end (a shorter range, a filter): show the last page
-        matching = totals(limit=1).total
+        matching = totals(limit=1, group=grouped).total
         if matching:
             listing.page = math.ceil(matching / PAGE_SIZE)
-            page = totals(limit=PAGE_SIZE, offset=listing.offset)
-    seqs = [r.seq for r in page.rows]
-    trends = stmt.sparklines(obj.pk, seqs, window.start, window.end, metric=listing.spark_metric,
-                             res=resolution(window, SPARKLINE), max_points=SPARK_POINTS)
+            page = totals(limit=PAGE_SIZE, offset=listing.offset, group=grouped)
+    drawn = context["data_range"]
+    trends = stmt.sparklines(obj.pk, [r.seq for r in page.rows], drawn.start, drawn.end, metric=listing.spark_metric,
+                             res=resolution(drawn, SPARKLINE), max_points=SPARK_POINTS,
+                             groups={r.seq: r.seqs for r in page.rows if r.grouped})
     detail_query = listing.detail_query()
     rows = [{
         "s": r,
@@ -79,7 +86,7 @@ def query_detail(request: HttpRequest, target: str, seq: int) -> HttpResponse:
     text = stmt.query_text(found.pk)
     totals = stmt.one_statement_totals(obj.pk, seq, window.start, window.end)
     context.update(
-        statement=found, text=text, formatted=format_sql(text), totals=totals,
+        statement=found, text=text, formatted=format_sql(text), totals=totals, same_text=stmt.same_text(found),
         ran=bool(totals and (totals.calls or totals.plans)),
         io_ms=totals.io_read_ms + totals.io_write_ms if totals else 0.0,
         charts=_charts(obj.name, seq, context["range_query"]),

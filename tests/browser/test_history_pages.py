@@ -77,7 +77,10 @@ def test_it_history_pages_follow_the_range_and_replay_a_past_lock_incident(
     calls.scroll_into_view_if_needed()
     expect(calls).to_have_attribute("data-state", "ready")
     assert "range=1h" in (calls.get_attribute("hx-get") or "")
-    assert round(_x_span_hours(page, "overview-calls")) == 1
+    # The history is minutes old: the chart starts where it does, and the page says so.
+    expect(page.locator("#history-note")).to_contain_text("History starts at")
+    young = _x_span_hours(page, "overview-calls")
+    assert 0 < young < 0.5
     assert sum(page.evaluate("document.querySelector('#chart-overview-calls .plot').data[0].y")) > 0
     _reveal_charts(page)
     screenshot(page, "history-overview")
@@ -88,11 +91,12 @@ def test_it_history_pages_follow_the_range_and_replay_a_past_lock_incident(
     calls.scroll_into_view_if_needed()
     expect(calls).to_have_attribute("data-state", "ready")
     assert "range=24h" in (calls.get_attribute("hx-get") or "")   # the chart asked for the new range
-    assert round(_x_span_hours(page, "overview-calls")) == 24      # and drew it
+    assert abs(_x_span_hours(page, "overview-calls") - young) < 0.1   # and drew the history it has
+    expect(page.locator("#history-note")).to_contain_text("of the last 24h that has data")
     size = page.locator("#chart-overview-size")
     size.scroll_into_view_if_needed()
     expect(size).to_have_attribute("data-state", "ready")
-    assert round(_x_span_hours(page, "overview-size")) == 24
+    assert abs(_x_span_hours(page, "overview-size") - young) < 0.1
 
     # -- locks: the incident on the timeline, replayed sample by sample ------------------------------
     page.goto(f"{base}/locks/?range=1h")

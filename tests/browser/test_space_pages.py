@@ -79,11 +79,11 @@ def test_it_space_pages_render_with_flags_and_charts(
     assert "public.orders" in traces
     screenshot(page, "tables")
 
-    page.goto(f"{base}/settings/?range=24h")
-    expect(page.locator("#current-settings tr[data-setting='work_mem']")).to_contain_text("4096")
-    page.locator("#nondefault-toggle").click()
-    page.wait_for_url("**nondefault=1**")
+    page.goto(f"{base}/settings/?range=24h")   # those not at their default, then all on request
     expect(page.locator("#current-settings tr[data-setting='enable_seqscan']")).to_have_count(0)
+    page.locator("#all-settings-toggle").click()
+    page.wait_for_url("**all=1**")
+    expect(page.locator("#current-settings tr[data-setting='work_mem']")).to_contain_text("4096")
     expect(page.locator("#setting-changes")).to_contain_text("No setting changed in this range.")
     screenshot(page, "settings")
 

@@ -115,3 +115,31 @@ def test_it_resolves_the_range_once_per_request_and_keeps_the_reason_it_fell_bac
     assert first.preset == DEFAULT_PRESET and "unknown range" in range_error(request)
     assert resolve_range(request) is first and getattr(request, "time_range") is first  # noqa: B009
     assert range_error(RequestFactory().get("/t/x/", {"range": "7d"})) == ""
+
+
+def test_it_starts_a_range_at_the_history_when_that_begins_inside_it() -> None:
+    day = TimeRange.last("24h", now=NOW)
+    first = NOW - dt.timedelta(minutes=20, seconds=-7)    # 11:40:07
+    young = day.since(first)
+    assert young.start == dt.datetime(2025, 3, 10, 11, 40, tzinfo=dt.UTC) < first   # raw reads take "> start"
+    assert (young.end, young.preset, young.history_from) == (NOW, "24h", first)
+    assert young.params() == {"range": "24h"} and young.label == "last 24h"        # the same link and name
+    exact = day.since(dt.datetime(2025, 3, 10, 11, 40, tzinfo=dt.UTC))
+    assert exact.start == dt.datetime(2025, 3, 10, 11, 39, tzinfo=dt.UTC)
+    late = day.since(NOW - dt.timedelta(seconds=10))                                 # still a minute to draw
+    assert late.start == NOW - dt.timedelta(minutes=1)
+    for covered in (None, NOW - dt.timedelta(days=3), day.start, NOW + dt.timedelta(minutes=1)):
+        assert day.since(covered) is day   # the history covers the range, is unknown, or starts after it
+
+
+@pytest.mark.parametrize(("preset", "history", "chart", "sparkline"), [
+    ("24h", dt.timedelta(minutes=20), "raw", "raw"),
+    ("24h", dt.timedelta(hours=3), "raw", "hour"),
+    ("7d", dt.timedelta(hours=30), "hour", "hour"),
+    ("30d", dt.timedelta(days=3), "hour", "hour"),
+    ("30d", dt.timedelta(days=20), "day", "day"),
+])
+def test_it_resolves_against_the_span_that_has_data(preset: str, history: dt.timedelta, chart: str,
+                                                     sparkline: str) -> None:
+    young = TimeRange.last(preset, now=NOW).since(NOW - history)
+    assert resolution(young) == chart and resolution(young, SPARKLINE) == sparkline

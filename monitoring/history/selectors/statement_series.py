@@ -5,17 +5,24 @@ rows: raw rows are already deltas; hour rows are cumulative within their day, da
 beginning (see ``rollups_statements``). Each counter read from an hour or day row is a whole
 5,000-element array to detoast, so these functions read only the counters asked for, and the rows
 they need: a sparkline over a week reads one row per few hours (``max_points``), not every hour.
+
+Both reach "now", like the totals of the same range: the rollups lag behind the raw rows (the hourly
+rows are rewritten every few minutes, day rows are written for complete days only), so what they do
+not cover yet — the raw rows after the hourly rollup's watermark, today's hour rows at daily
+resolution — is read at the finer resolution and folded into buckets of the same width (``_to_now``).
+A young target's series is then never empty while its totals show calls.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 
-from dbconsole.timerange import CHART, resolution
+from dbconsole.timerange import CHART, DAY, HOUR, RAW, resolution
 
 SERIES_COUNTERS = ("calls", "plan_us", "exec_us", "rows", "shared_blks_hit", "shared_blks_read",
                    "temp_blks_read", "temp_blks_written", "shared_read_us", "shared_write_us", "wal_bytes")
@@ -61,7 +68,7 @@ def statement_series(target_id: int, seq: int, start: dt.datetime, end: dt.datet
     ``counters`` (of ``SERIES_COUNTERS``) limits what is read; the others are 0 in the points."""
     wanted = tuple(c for c in SERIES_COUNTERS if counters is None or c in counters) or ("calls",)
     points = []
-    for at, seconds, values in _buckets(target_id, [seq], start, end, wanted, res):
+    for at, seconds, values in _to_now(target_id, [seq], start, end, wanted, res):
         v = {name: 0 for name in SERIES_COUNTERS} | {name: vals[0] for name, vals in values.items()}
         points.append(StatementPoint(
             at=at, seconds=seconds, calls=v["calls"], plan_ms=v["plan_us"] / 1000, exec_ms=v["exec_us"] / 1000,
@@ -79,25 +86,34 @@ SPARK_METRICS = {"calls": ("calls",), "exec_ms": ("exec_us",), "total_ms": ("exe
 
 def sparklines(target_id: int, seqs: list[int], start: dt.datetime, end: dt.datetime,
                metric: str = "total_ms", res: str | None = None,
-               max_points: int | None = None) -> dict[int, list[float]]:
-    """``{seq: [value per bucket, oldest first]}`` for a page of statements, in one query. ``metric`` is
-    one of ``SPARK_METRICS`` (times in ms; ``mean_ms`` is exec time per call, 0 without calls).
-    ``max_points``: at hourly resolution, buckets of several hours (2, 3, 4, 6, 8 or 12) so that
-    there are about that many — same totals, far fewer rows read."""
+               max_points: int | None = None,
+               groups: Mapping[int, Sequence[int]] | None = None) -> dict[int, list[float]]:
+    """``{seq: [value per bucket, oldest first]}`` for a page of statements, in one query (and one for
+    the raw rows after the rollup). ``metric`` is one of ``SPARK_METRICS`` (times in ms; ``mean_ms`` is
+    exec time per call, 0 without calls). ``max_points``: at hourly resolution, buckets of several
+    hours (2, 3, 4, 6, 8 or 12) so that there are about that many — same totals, far fewer rows read.
+    ``groups``: ``{seq: the statements its line adds up}`` for rows that stand for several statements
+    (the Queries page's groups of one normalized text); their counters are summed before the metric,
+    so a group's mean is its total time over its total calls."""
     if metric not in SPARK_METRICS or not seqs:
         return {s: [] for s in seqs}
     res = res or resolution(end - start, CHART)
     parts = SPARK_METRICS[metric]
+    members = {seq: tuple((groups or {}).get(seq) or (seq,)) for seq in seqs}
+    every = sorted({m for group in members.values() for m in group})
+    at = {seq: i for i, seq in enumerate(every)}
     out: dict[int, list[float]] = {s: [] for s in seqs}
     stride = _stride(start, end, max_points) if res == "hour" else 1
     scale = 1000 if metric.endswith("_ms") else 1
-    for _at, _seconds, values in _buckets(target_id, seqs, start, end, tuple(sorted(set(parts))), res, stride):
-        if metric == "mean_ms":
-            bucket = [e / 1000 / c if c else 0.0 for e, c in zip(values["exec_us"], values["calls"], strict=True)]
-        else:   # per statement, the sum of the metric's counters (column-wise, in C)
-            bucket = [total / scale for total in map(sum, zip(*(values[p] for p in parts), strict=True))]
-        for seq, value in zip(seqs, bucket, strict=True):
-            out[seq].append(value)
+    counters = tuple(sorted(set(parts)))
+    for _at, _seconds, values in _to_now(target_id, every, start, end, counters, res, stride):
+        for seq, group in members.items():
+            summed = {c: sum(values[c][at[m]] for m in group) for c in counters}
+            if metric == "mean_ms":
+                calls = summed["calls"]
+                out[seq].append(summed["exec_us"] / 1000 / calls if calls else 0.0)
+            else:   # the sum of the metric's counters
+                out[seq].append(sum(summed[p] for p in parts) / scale)
     return out
 
 
@@ -109,6 +125,45 @@ def _stride(start: dt.datetime, end: dt.datetime, max_points: int | None) -> int
 
 
 Buckets = list[tuple[dt.datetime, float, dict[str, list[int]]]]
+
+
+def _to_now(target_id: int, seqs: list[int], start: dt.datetime, end: dt.datetime, counters: tuple[str, ...],
+            res: str | None, stride: int = 1) -> Buckets:
+    """``_buckets`` at ``res``, then what its rollup does not cover yet up to ``end``, folded into
+    buckets of the same width: at hourly resolution the raw rows after the hourly watermark (one more
+    query), at daily resolution the hourly buckets after the last day row and their raw tail (two)."""
+    res = res or resolution(end - start, CHART)
+    buckets = _buckets(target_id, seqs, start, end, counters, res, stride)
+    if res == RAW:
+        return buckets
+    offset = floor_hour(start).hour % stride
+    if res == HOUR:
+        params = {"target": target_id, "seqs": seqs, "seq": seqs[0], "start": start, "end": end}
+        with connection.cursor() as cur:
+            tail = _raw(cur, counters, params, len(seqs) == 1, after_rollup=True)
+        return _fold(buckets, tail, HOUR, stride, offset)
+    after = max(buckets[-1][0], start) if buckets else start   # day buckets end at midnight
+    if after >= end:
+        return buckets
+    return _fold(buckets, _to_now(target_id, seqs, after, end, counters, HOUR), DAY, stride, offset)
+
+
+def _fold(buckets: Buckets, tail: Buckets, res: str, stride: int, offset: int) -> Buckets:
+    """``tail`` (finer buckets, oldest first, all after ``buckets``) added into the ``res`` bucket each
+    belongs to: the last one of ``buckets`` (an hour still open) or new ones after it."""
+    out = [(at, seconds, {c: list(v) for c, v in values.items()}) for at, seconds, values in buckets]
+    for at, seconds, values in tail:
+        if res == HOUR:   # a raw row belongs to the hour it was captured in, as in the rollup
+            begins, ends = _block(floor_hour(at), stride, offset)
+        else:
+            begins = floor_day(at - dt.timedelta(seconds=seconds))
+            ends = begins + dt.timedelta(days=1)
+        if out and out[-1][0] == ends:
+            for counter, column in values.items():
+                out[-1][2][counter] = [a + b for a, b in zip(out[-1][2][counter], column, strict=True)]
+        else:
+            out.append((ends, (ends - begins).total_seconds(), {c: list(v) for c, v in values.items()}))
+    return out
 
 
 def _buckets(target_id: int, seqs: list[int], start: dt.datetime, end: dt.datetime, counters: tuple[str, ...],
@@ -158,20 +213,27 @@ def _buckets(target_id: int, seqs: list[int], start: dt.datetime, end: dt.dateti
     return out
 
 
-def _raw(cur: Any, counters: tuple[str, ...], params: dict[str, Any], one: bool) -> Buckets:
+def _raw(cur: Any, counters: tuple[str, ...], params: dict[str, Any], one: bool, *,
+         after_rollup: bool = False) -> Buckets:
+    """Raw rows in (start, end]; ``after_rollup``: only those newer than the hourly rollup's watermark
+    (the ``through`` of the latest hour row up to ``end``) as well."""
+    since = "%(start)s"
+    if after_rollup:
+        since = ("greatest(%(start)s, (SELECT h.through FROM monitoring_stmt_hour AS h WHERE h.target_id = "
+                 "%(target)s AND h.hour <= %(end)s ORDER BY h.hour DESC LIMIT 1))")
     if one:
         # The statement's position in each row's ``seqs``, found once, then one element per counter.
         cur.execute("SELECT r.captured_at, r.seconds, "
                     + ", ".join(f"coalesce(r.{c}[at.i], 0)" for c in counters)
                     + " FROM monitoring_stmt_raw AS r CROSS JOIN LATERAL "
                     "(SELECT array_position(r.seqs, %(seq)s) AS i) AS at "
-                    "WHERE r.target_id = %(target)s AND r.captured_at > %(start)s AND r.captured_at <= %(end)s "
+                    f"WHERE r.target_id = %(target)s AND r.captured_at > {since} AND r.captured_at <= %(end)s "
                     "ORDER BY r.captured_at", params)
         return [(row[0], float(row[1]), {c: [v] for c, v in zip(counters, row[2:], strict=True)})
                 for row in cur.fetchall()]
     picks = ", ".join(f"dbconsole_pick_sparse(r.seqs, r.{c}, %(seqs)s::int4[])" for c in counters)
     cur.execute(f"SELECT r.captured_at, r.seconds, {picks} FROM monitoring_stmt_raw AS r "
-                "WHERE r.target_id = %(target)s AND r.captured_at > %(start)s AND r.captured_at <= %(end)s "
+                f"WHERE r.target_id = %(target)s AND r.captured_at > {since} AND r.captured_at <= %(end)s "
                 "ORDER BY r.captured_at", params)
     return [(row[0], float(row[1]), dict(zip(counters, row[2:], strict=True))) for row in cur.fetchall()]
 

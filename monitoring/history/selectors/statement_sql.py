@@ -52,11 +52,15 @@ def page_sql(order_expression: str) -> str:
         "rank_tail_sums": rank_tail["sums"], "rank_tail_arrays": rank_tail["arrays"],
         "rank_tail_names": rank_tail["names"],
         "rank_totals": SEP.join(_difference(c, "p.{a}_{c}") for c in rank),
+        "rank_columns": SEP.join(f"e.{c}" for c in rank),
+        "rank_group_sums": SEP.join(f"sum(r.{c})::int8 AS {c}" for c in rank),
         "picks": SEP.join(f"unnest(dbconsole_pick({a}.{c}, g.seqs)) AS {a}_{c}"
                           for c in TOTAL_COUNTERS for a in PREFIX),
         "page_tail_sums": page_tail["sums"], "page_tail_arrays": page_tail["arrays"],
         "page_tail_names": page_tail["names"],
         "page_totals": SEP.join(_difference(c, "p.{a}_{c}") for c in TOTAL_COUNTERS),
+        "page_group_sums": SEP.join(f"sum(e.{c})::int8 AS {c}" for c in TOTAL_COUNTERS),
+        "page_sums": SEP.join(f"g.{c}" for c in TOTAL_COUNTERS),
         "order": order_expression,
     }
     return _fill(SQL.load("statements/totals_page"), fills)

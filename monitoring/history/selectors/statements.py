@@ -1,9 +1,11 @@
 """Statements: the queries page, the query detail page and the advisor's workload.
 
-* ``statement_totals(target_id, start, end, order=…, database=…, user=…, text=…, limit=…, offset=…)``
-  → ``StatementPage``: every statement that ran in the range with its totals, filtered, sorted,
-  paginated, in one query (four prefix-sum rows, see ``rollups_statements``). The range is widened to
-  whole hours (whole days beyond the hourly retention); ``as_of`` is how recent the data is.
+* ``statement_totals(target_id, start, end, order=…, database=…, user=…, text=…, limit=…, offset=…,
+  hide_own=…, group=…)`` → ``StatementPage``: every statement that ran in the range with its totals,
+  filtered, sorted, paginated, in one query (four prefix-sum rows, see ``rollups_statements``). The
+  range is widened to whole hours (whole days beyond the hourly retention); ``as_of`` is how recent
+  the data is. ``hide_own`` leaves out dbconsole's own statements (``pgsql.own_statements``); ``group``
+  makes the statements of one database with the same normalized text one row (``seqs`` lists them).
 * ``one_statement_totals(target_id, seq, start, end)`` → ``StatementTotals | None``: the same totals
   for one statement (query detail), reading only its elements.
 * ``statement_series(target_id, seq, start, end, counters=…)`` → ``list[StatementPoint]``: per-bucket
@@ -11,7 +13,9 @@
   beyond); only the ``counters`` asked for are read (see ``statement_series`` module).
 * ``sparklines(target_id, seqs, start, end, metric, max_points=…)`` → ``{seq: [value per bucket]}``
   for a page of statements in one query.
-* ``statement(target_id, seq)`` / ``query_text(statement_id)`` — identity and full text.
+* ``statement(target_id, seq)`` / ``query_text(statement_id)`` — identity and full text;
+  ``same_text(statement)`` — the other statements of its database with the same normalized text
+  (what the Queries page groups with it).
 * ``statement_owners(target_id)`` → ``StatementOwners``: the databases and users seen, for filters
   (empty lists: no statement was ever collected).
 * ``workload_series(target_id, start, end)`` → ``list[WorkloadPoint]``: calls/s and mean latency of
@@ -25,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 
@@ -45,6 +49,7 @@ from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-e
 from monitoring.history.selectors.statement_sql import one_sql, page_sql
 from monitoring.models import Statement
 from monitoring.pgstats.statements import COUNTERS
+from pgsql.own_statements import OWN_STATEMENT_PATTERN
 
 ORDERS = {
     "total_time": "x.exec_us + x.plan_us",
@@ -86,6 +91,13 @@ class StatementTotals:
     # Its totals include the first collection's cumulative counters (since the stats reset): see
     # ``selectors.cumulative``.
     since_stats_reset: bool = False
+    # The statements this row sums: its own seq, or every statement of its group (same database and
+    # normalized text, the row showing the oldest of them).
+    seqs: tuple[int, ...] = ()
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.seqs) > 1
 
     @property
     def total_ms(self) -> float:
@@ -129,15 +141,17 @@ def _watermark(cur: object, target_id: int) -> dt.datetime | None:
 def statement_totals(
     target_id: int, start: dt.datetime, end: dt.datetime, *, order: str = "total_time",
     database: str | None = None, user: str | None = None, text: str | None = None,
-    limit: int | None = 50, offset: int = 0, preview: int = 300,
+    limit: int | None = 50, offset: int = 0, preview: int = 300, hide_own: bool = False, group: bool = False,
 ) -> StatementPage:
     """Totals per statement over [start, end]; ``order`` is one of ``ORDERS``; ``text`` is a substring
-    matched case-insensitively; ``limit=None`` returns every statement (the advisor does)."""
+    matched case-insensitively; ``limit=None`` returns every statement (the advisor does);
+    ``hide_own`` leaves dbconsole's own statements out; ``group`` sums statements of one database with
+    the same normalized text into one row."""
     if order not in ORDERS:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}")
     # A page ranks narrow rows and reads every counter of its own statements only (totals_page.sql);
-    # every statement at once is cheaper in one pass (totals.sql).
-    sql = (page_sql(ORDERS[order]) if limit is not None and limit <= PAGE_PASS_MAX
+    # every statement at once is cheaper in one pass (totals.sql), which does not group.
+    sql = (page_sql(ORDERS[order]) if group or (limit is not None and limit <= PAGE_PASS_MAX)
            else SQL.load("statements/totals").replace("{order}", ORDERS[order]))
     with connection.cursor() as cur:
         hour_start, window = _window(cur, target_id, start, end)
@@ -146,6 +160,7 @@ def statement_totals(
             "database": database or None, "user": user or None,
             "text": f"%{_escape_like(text)}%" if text else None,
             "limit": limit, "offset": offset, "preview": preview,
+            "hide_own": hide_own, "own_pattern": OWN_STATEMENT_PATTERN, "split": not group,
         })
         rows = cur.fetchall()
         cur.execute("SELECT (SELECT max(captured_at) FROM monitoring_stmt_raw WHERE target_id = %(target)s "
@@ -154,13 +169,13 @@ def statement_totals(
         as_of, cumulative_event = cur.fetchone()
     cumulative = cumulative_of(cumulative_event)
     totals = [_marked(_totals(row), cumulative) for row in rows]
-    matching = rows[0][-1] if rows else 0
+    matching = rows[0][MATCHING] if rows else 0
     return StatementPage(rows=totals, total=matching, start=hour_start, end=min(end, as_of) if as_of else end,
                          as_of=as_of, cumulative=cumulative)
 
 
 def _marked(totals: StatementTotals, cumulative: Cumulative | None) -> StatementTotals:
-    if cumulative is not None and totals.seq in cumulative.seqs:
+    if cumulative is not None and not cumulative.seqs.isdisjoint(totals.seqs):
         return replace(totals, since_stats_reset=True)
     return totals
 
@@ -198,10 +213,14 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+MATCHING = 24   # the column counting the matching rows; the page query adds the row's seqs after it
+
+
 def _totals(row: tuple[object, ...]) -> StatementTotals:
     (statement_id, seq, queryid, datname, usename, toplevel, preview, calls, plans, plan_us, exec_us, rows_,
      hit, read, dirtied, written, temp_read, temp_written, shared_read_us, shared_write_us, local_read_us,
-     temp_read_us, temp_write_us, wal_bytes, _matching) = row
+     temp_read_us, temp_write_us, wal_bytes, _matching) = row[:MATCHING + 1]
+    seqs = tuple(cast(list[int], row[MATCHING + 1])) if len(row) > MATCHING + 1 else (cast(int, seq),)
     return StatementTotals(
         statement_id=statement_id, seq=seq, queryid=queryid, datname=datname, usename=usename,  # type: ignore[arg-type]
         toplevel=toplevel, preview=preview, calls=calls, plans=plans,  # type: ignore[arg-type]
@@ -210,6 +229,7 @@ def _totals(row: tuple[object, ...]) -> StatementTotals:
         shared_blks_written=written, temp_blks_read=temp_read, temp_blks_written=temp_written,  # type: ignore[arg-type]
         io_read_ms=(shared_read_us + local_read_us + temp_read_us) / 1000,  # type: ignore[operator]
         io_write_ms=(shared_write_us + temp_write_us) / 1000, wal_bytes=wal_bytes,  # type: ignore[operator,arg-type]
+        seqs=seqs,
     )
 
 
@@ -217,6 +237,14 @@ def _totals(row: tuple[object, ...]) -> StatementTotals:
 
 def statement(target_id: int, seq: int) -> Statement | None:
     return Statement.objects.select_related("text").filter(target_id=target_id, seq=seq).first()
+
+
+def same_text(found: Statement) -> list[Statement]:
+    """The target's other statements in ``found``'s database with its normalized text, oldest first."""
+    if found.text_id is None:
+        return []
+    return list(Statement.objects.filter(target_id=found.target_id, datname=found.datname, text_id=found.text_id)
+                .exclude(pk=found.pk).order_by("seq"))
 
 
 def query_text(statement_id: int) -> str:
@@ -290,4 +318,4 @@ def workload_series(target_id: int, start: dt.datetime, end: dt.datetime,
 assert [f.name for f in fields(StatementTotals)][7:] == [
     "calls", "plans", "plan_ms", "exec_ms", "rows", "shared_blks_hit", "shared_blks_read", "shared_blks_dirtied",
     "shared_blks_written", "temp_blks_read", "temp_blks_written", "io_read_ms", "io_write_ms", "wal_bytes",
-    "since_stats_reset"]
+    "since_stats_reset", "seqs"]

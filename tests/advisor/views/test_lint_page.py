@@ -32,6 +32,7 @@ def test_it_viewer_lints_a_pasted_migration(viewer: User, client_for: Callable[[
         assert f'data-rule="{rule}"' in html, rule
     assert "ACCESS EXCLUSIVE" in html and "SHARE" in html
     assert "Safe alternative" in html and "CREATE INDEX CONCURRENTLY" in html
+    assert "— blocks writes (INSERT/UPDATE/DELETE); reads continue" in html and "blocks blocks" not in html
     assert AuditEvent.objects.count() == audited  # nothing changed, nothing to audit
 
 

@@ -81,3 +81,37 @@ def test_it_sparklines_in_blocks_of_hours_add_up_to_the_hourly_ones(history: tup
     # 55 hours in 6-hour blocks aligned on the range's first hour (03:00): 03-09, 09-15, … on day two.
     assert blocks[1][0] == sum(p.calls for p in series[:6])
     assert blocks[1][1] == sum(p.calls for p in series[6:12])
+
+
+def test_it_reaches_now_past_the_rollup_with_the_raw_tail(history: tuple[int, Workload]) -> None:
+    """The fixture's last 66 collections are newer than the rollup: hourly and daily series and
+    sparklines fold them into their open buckets and add up to the totals of the same range."""
+    target_id, _workload = history
+    end = EVERY_20_MIN[-1]
+    for start, res in ((end - 24 * H, "hour"), (end - 40 * H, "hour"), (START, "day")):
+        page = sel.statement_totals(target_id, start, end, limit=None)
+        seqs = [r.seq for r in page.rows]
+        lines = sel.sparklines(target_id, seqs, start, end, metric="calls", res=res)
+        blocks = sel.sparklines(target_id, seqs, start, end, metric="calls", res=res, max_points=5)
+        for row in page.rows:
+            points = sel.statement_series(target_id, row.seq, start, end, res=res)
+            assert sum(p.calls for p in points) == row.calls, (res, row.seq)
+            assert sum(lines[row.seq]) == sum(blocks[row.seq]) == row.calls, (res, row.seq)
+            assert len(lines[row.seq]) == len(points)
+            assert points[-1].at >= end > points[-1].at - dt.timedelta(seconds=points[-1].seconds)
+
+
+def test_it_draws_a_young_target_before_its_first_rollup() -> None:
+    """Seventy minutes of collections and no rollup yet: the hourly series is the raw rows, per hour."""
+    target = make_target("statement-young")
+    workload = Workload(statements=5, seed=3)
+    times = [START + dt.timedelta(minutes=i) for i in range(70)]   # 22:10 to 23:19
+    collect_series(target, workload, times)
+    start, end = times[-1] - 24 * H, times[-1]
+    page = sel.statement_totals(target.pk, start, end, limit=None)
+    assert page.rows
+    lines = sel.sparklines(target.pk, [r.seq for r in page.rows], start, end, metric="calls", res="hour")
+    for row in page.rows:
+        hourly = sel.statement_series(target.pk, row.seq, start, end, res="hour")
+        assert [p.at for p in hourly] == [START.replace(minute=0) + H, START.replace(minute=0) + 2 * H]
+        assert sum(p.calls for p in hourly) == sum(lines[row.seq]) == row.calls > 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -40,7 +41,9 @@ def test_it_hides_idle_and_background_backends_until_asked(
         idle_pid = idle.info.backend_pid
         client = client_for(viewer)
         busy = client.get(reverse("activity", args=[target.name])).content.decode()
-        everything = client.get(reverse("activity", args=[target.name]) + "?show=all").content.decode()
+        link = re.search(r'<a href="([^"]*)" id="show-all">Show all</a>', busy)
+        assert link is not None and link.group(1) == "?show=all"   # one "?": querystring brings its own
+        everything = client.get(reverse("activity", args=[target.name]) + link.group(1)).content.decode()
     assert f'data-pid="{idle_pid}"' not in busy
     assert f'data-pid="{idle_pid}"' in everything
     assert "checkpointer" in everything

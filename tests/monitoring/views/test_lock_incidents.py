@@ -25,8 +25,8 @@ from tests.support.workload import blocking_chain
 pytestmark = pytest.mark.django_db
 
 REPLAY: dict[str, Any] = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "lock-replay"}
-# Session, user, groups, the target, the switcher's targets, the incidents of the range.
-PAGE_QUERIES = 6
+# Session, user, groups, the target, the switcher's targets, the history's start, the incidents of the range.
+PAGE_QUERIES = 7
 # Session, user, groups, the target, the incident, its sample marks, the one tree shown.
 REPLAY_QUERIES = 7
 

@@ -15,8 +15,8 @@ from tests.support.targets import MONITOR_PASSWORD, TargetDb
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, the user's groups, the target, the switcher's target list.
-MAX_HISTORY_QUERIES = 6
+# Session, user, the user's groups, the target, the switcher's target list, the history's start.
+MAX_HISTORY_QUERIES = 7
 PAGES = ["overview", "activity", "locks", "connections", "maintenance", "explain"]
 
 

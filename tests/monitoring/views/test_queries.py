@@ -317,7 +317,7 @@ def test_it_operator_takes_a_statement_to_explain_with_its_text(
 
 TIMES = [START + dt.timedelta(minutes=10 * i) for i in range(4)]
 WINDOW = {"from": "2026-03-01T22:00", "to": "2026-03-01T23:00"}   # settings.TIME_ZONE is UTC; raw samples
-LONGER = {"from": "2026-03-01T20:00", "to": "2026-03-01T23:30"}   # hourly rollups
+LONGER = {"from": "2026-03-01T20:00", "to": "2026-03-02T01:00"}   # over 90 min of history: hourly rollups
 
 
 def _synthetic(name: str, statements: int) -> tuple[Target, Workload]:

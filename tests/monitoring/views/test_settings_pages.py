@@ -72,7 +72,7 @@ def test_it_shows_a_change_with_old_and_new_value_and_what_waits_for_a_restart(
     target = changed_target(target_db)
     client = client_for(viewer)
     url = reverse("settings", args=[target.name])
-    body = client.get(url, {"range": "1h"}).content.decode()
+    body = client.get(url, {"range": "1h", "all": "1"}).content.decode()
 
     changes = body.split('id="setting-changes"')[1].split('id="current-settings"')[0]
     assert names(changes) == ["random_page_cost"]
@@ -94,32 +94,43 @@ def test_it_shows_a_change_with_old_and_new_value_and_what_waits_for_a_restart(
     assert "No setting changed in this range." in past
 
 
-def test_it_toggles_non_defaults_filters_sorts_and_exports(
+def test_it_shows_non_defaults_first_all_on_request_filters_sorts_and_exports(
     target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
 ) -> None:
     target = changed_target(target_db)
     client = client_for(viewer)
     url = reverse("settings", args=[target.name])
 
-    everything = names(client.get(url).content.decode().split('id="current-settings"')[1])
-    assert len(everything) > 250 and everything == sorted(everything, key=str.casefold)
-    toggled = client.get(url, {"nondefault": "1"}).content.decode()
-    assert 'aria-pressed="true"' in toggled
-    non_default = names(toggled.split('id="current-settings"')[1])
+    body = client.get(url).content.decode()
+    non_default = names(body.split('id="current-settings"')[1])
     assert "random_page_cost" in non_default and "enable_seqscan" not in non_default
-    assert 10 < len(non_default) < len(everything) / 2
+    assert non_default == sorted(non_default)
+    assert 'id="all-settings-toggle" aria-pressed="false"' in body
+    # Waiting for a restart, at its default until then: not in the list, but in the banner.
+    assert "max_locks_per_transaction" not in non_default
+    assert re.search(r'id="pending-restart">.*<code>max_locks_per_transaction</code>', body, re.S)
 
-    rows = list(csv.DictReader(io.StringIO(client.get(url, {"nondefault": "1", "csv": "settings"}).content.decode())))
-    assert {r["Setting"] for r in rows} == set(non_default)
+    everything_body = client.get(url, {"all": "1"}).content.decode()
+    assert 'id="all-settings-toggle" aria-pressed="true"' in everything_body
+    everything = names(everything_body.split('id="current-settings"')[1])
+    assert len(everything) > 250 and 10 < len(non_default) < len(everything) / 2
+    assert everything[:len(non_default)] == non_default   # non-defaults first, then the rest by name
+    rest = everything[len(non_default):]
+    assert rest == sorted(rest) and "enable_seqscan" in rest
+    assert f"show all {len(everything)} settings" in body
+
+    rows = list(csv.DictReader(io.StringIO(client.get(url, {"csv": "settings"}).content.decode())))
+    assert [r["Setting"] for r in rows] == non_default
     assert all(r["Source"] not in ("default", "override") for r in rows)
     assert "Readable" not in rows[0]
 
     by_source = client.get(url, {"settings-source": "configuration file"}).content.decode()
     assert "random_page_cost" in names(by_source.split('id="current-settings"')[1])
     searched = names(client.get(url, {"settings-q": "autovacuum_vacuum_"}).content.decode().split(
+        'id="current-settings"')[1])   # a search looks through every setting, defaults too
+    assert searched and all("autovacuum_vacuum_" in n for n in searched) and "autovacuum_vacuum_cost_delay" in searched
+    descending = names(client.get(url, {"all": "1", "settings-sort": "-name"}).content.decode().split(
         'id="current-settings"')[1])
-    assert searched and all("autovacuum_vacuum_" in n for n in searched)
-    descending = names(client.get(url, {"settings-sort": "-name"}).content.decode().split('id="current-settings"')[1])
     assert descending == sorted(everything, key=str.casefold, reverse=True)
 
 

@@ -3,7 +3,9 @@
 --   end   = day row before the end's day + latest hour row of that day up to the end
 --   start = day row before the start's day + latest hour row of that day before the start
 -- subtracted element by element (array index = seq), plus the raw rows newer than the rollup's
--- watermark. Cost: a few 5,000-element arrays, whatever the length of the range.
+-- watermark. Cost: a few 5,000-element arrays, whatever the length of the range. One row per
+-- statement (no grouping by text: that is the page query's); %(hide_own)s drops dbconsole's own
+-- statements, whose text matches %(own_pattern)s (see ``pgsql.own_statements``).
 WITH e_day AS (
     SELECT d.* FROM monitoring_stmt_day AS d
     WHERE d.target_id = %(target)s AND d.day < %(end_day)s
@@ -183,6 +185,7 @@ WHERE (x.calls > 0 OR x.plans > 0)
     AND (%(database)s::text IS NULL OR s.datname = %(database)s)
     AND (%(user)s::text IS NULL OR s.usename = %(user)s)
     AND (%(text)s::text IS NULL OR q.text ILIKE %(text)s)
+    AND (NOT %(hide_own)s::boolean OR q.text IS NULL OR q.text !~ %(own_pattern)s)
 ORDER BY {order} DESC NULLS LAST, s.seq
 LIMIT %(limit)s
 OFFSET %(offset)s
