@@ -25,8 +25,9 @@ the objective charges none, so:
   no benefit at all, and it takes space).
 
 A move that makes the set larger must therefore win by more than the noise, one that makes it smaller
-may lose up to the noise: no sequence of moves can cycle, and among sets of equal read cost (within
-the noise) the search ends at the smaller one whichever path the greedy took to get there.
+may lose up to the noise: a move and its inverse are never both taken (no swapping back and forth),
+and among sets of equal read cost (within the noise) the search ends at the smaller one whichever
+path the greedy took to get there.
 
 The tolerance is absolute on purpose. A relative one (1 % of each statement's cost, the spread of
 plan costs between ANALYZE samples) was measured on TPC-H (P5): under a 1,500 MB budget it let
