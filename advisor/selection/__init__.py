@@ -20,9 +20,9 @@ Entry point :func:`recommend_indexes` (in :mod:`advisor.selection.api`)::
 
 The pieces: :mod:`pgsql.workload` (parse and resolve statements), :mod:`advisor.whatif` (HypoPG
 costs, size estimates), and here ``candidates`` → ``search`` (net benefit, Extend's steps, lazy
-evaluation, ``repack`` under a budget) → ``describe`` → ``api``; ``costs`` and ``writes`` for the
-exchange rates and the write model; ``heuristic`` when HypoPG is missing; ``explain`` for the "why
-this column order" text.
+evaluation, ``moves`` and when one is worth taking, ``repack`` under a budget) → ``describe`` →
+``api``; ``costs`` and ``writes`` for the exchange rates and the write model; ``heuristic`` when
+HypoPG is missing; ``explain`` for the "why this column order" text.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from advisor.selection.candidates import DEFAULT_MAX_WIDTH, candidate_sets, gene
 from advisor.selection.costs import ExchangeRates, Maintenance, profile_name
 from advisor.selection.describe import describe
 from advisor.selection.heuristic import heuristic_choices
+from advisor.selection.moves import DEFAULT_RANDOM_PAGE_COST
 from advisor.selection.results import IndexAdvice
 from advisor.selection.search import Search
 from advisor.selection.writes import TableWrites, UpdateShape, WriteModel
@@ -162,7 +163,8 @@ def recommend_indexes(
 
         upkeep = Maintenance(writes, rates, estimated, window_hours=window_hours, cost_per_unit=ms_per_unit)
         search = Search(engine, planned, weights, upkeep, measured, budget_bytes=budget_bytes,
-                        max_per_table=max_per_table, max_width=max_width, deadline=started + time_limit_s)
+                        max_per_table=max_per_table, max_width=max_width, deadline=started + time_limit_s,
+                        noise_per_call=engine.random_page_cost() or DEFAULT_RANDOM_PAGE_COST)
         candidates = sorted(generate(planned, weights, max_width), key=IndexSpec.sort_key)
         search.run(candidates, candidate_sets(planned, weights, max_width))
         choices = describe(engine, search, planned, weights, baseline)

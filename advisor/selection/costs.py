@@ -22,7 +22,9 @@ objective. The rates, with the balanced profile:
 * **storage**: ``STORAGE_PAGE_HOUR`` = 0.25 per 8 kB page kept per hour of the window — an index
   costs as much as reading all of it once every four hours — plus one page read per page for every
   VACUUM of a table that had dead rows in the window (VACUUM scans each index in full). Without a
-  window length (a one-off workload such as a benchmark run) only the VACUUM part is charged.
+  window length (a one-off workload such as a benchmark run) only the VACUUM part is charged; size
+  still decides between sets whose read costs are equal within the planner's noise
+  (:mod:`advisor.selection.moves`): storage is never free.
 
 Profiles multiply the write and storage rates: ``write-optimised`` x 4, ``balanced`` x 1 (default),
 ``read-optimised`` x 0.25 — as pganalyze's index advisor offers them.

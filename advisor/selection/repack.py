@@ -16,7 +16,8 @@ from advisor.selection.knapsack import Item, best_packing
 from advisor.whatif.indexes import IndexSpec
 
 if TYPE_CHECKING:
-    from advisor.selection.search import Move, Search
+    from advisor.selection.moves import Move
+    from advisor.selection.search import Search
 
 _PAGE = 8192
 Snapshot = tuple[set[IndexSpec], int, dict[int, float], list[tuple[float, int, "Move"]], list["Move"]]

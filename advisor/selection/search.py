@@ -3,17 +3,19 @@
 The objective is the workload's weighted cost plus the upkeep (writes, lost HOT updates, storage) of
 the chosen indexes (:mod:`advisor.selection.costs`); lower is better. A move adds an index — or a
 *set* of indexes that only pay together, one per arm of an ``a = $1 OR b = $2`` (a BitmapOr needs
-both) — or replaces a chosen index by a wider one. Without caps the greedy takes the move of highest
-net benefit; with a storage budget, the highest net benefit per byte (Extend's rule) among the moves
-that fit. Extend (Schlosser et al., ICDE 2019) contributes the steps: single columns first, then one
-more column appended to a chosen index. We add:
+both) — or replaces a chosen index by another (:mod:`advisor.selection.moves`). Without caps the
+greedy takes the move of highest net benefit; with a storage budget, the highest net benefit per byte
+(Extend's rule) among the moves that fit; a move is only taken when it wins by more than the planner's
+noise, or is a tie that makes the set smaller. Extend (Schlosser et al., ICDE 2019) contributes the
+steps: single columns first, then one more column appended to a chosen index. We add:
 
 * **multi-column seeds** from the access patterns as further "add" moves (``candidates``), and
-  "replace" moves from a chosen index to a seed that starts with it;
+  "replace" moves from a chosen index to any offered index that starts with it or reshapes its
+  columns, whichever of the two came first, and to a smaller index that does its job (a swap);
 * **lazy evaluation** (as in CELF): a move's benefit only changes when the relevant indexes of one of
   the statements it affects change, which we track exactly with per-statement versions;
 * **pruning** indexes no plan uses any more, and **dropping** those whose marginal benefit no longer
-  covers their upkeep (a later, wider index took their place);
+  covers their upkeep by more than the noise (a later, wider index took their place);
 * **repacking** under a budget (``repack``): an exact knapsack over the chosen indexes, their prefixes
   and the best rejected moves, verified with the planner and kept only if the workload got cheaper;
 * a **time limit**: the best configuration found so far is returned, and ``stopped_in`` says where
@@ -27,60 +29,32 @@ import itertools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from advisor.selection.candidates import extension_columns
 from advisor.selection.costs import Maintenance
+from advisor.selection.moves import DEFAULT_RANDOM_PAGE_COST, Move, successor
 from advisor.whatif.engine import WhatIfEngine
 from advisor.whatif.indexes import IndexSpec
 from advisor.whatif.planner import PlanError
 from pgsql.workload.analyze import AnalyzedStatement
 
-_PAGE = 8192
 _INF = float("inf")
-
-
-@dataclass
-class Move:
-    """Add ``new`` with its companions ``extra`` (``old`` is None), or replace the chosen ``old`` by ``new``."""
-
-    new: IndexSpec
-    old: IndexSpec | None = None
-    extra: tuple[IndexSpec, ...] = ()
-    net: float = 0.0
-    delta_size: int = 0
-    stamp: int = -1
-
-    @property
-    def ratio(self) -> float:
-        return self.net / max(self.delta_size, _PAGE)
-
-    @property
-    def adds(self) -> tuple[IndexSpec, ...]:
-        return (self.new, *self.extra)
-
-
-def _reshapes(chosen: IndexSpec, other: IndexSpec) -> bool:
-    """True when ``other`` uses only columns ``chosen`` has as keys (its keys and predicate): the same
-    lookups arranged differently, e.g. ``(deleted_at, account_id)`` → ``(account_id) WHERE deleted_at
-    IS NULL``."""
-    if chosen.table.oid != other.table.oid or chosen.expression or other.expression:
-        return False
-    used = set(other.columns) | (set(other.expression_columns) if other.where else set())
-    return bool(other.columns) and used <= set(chosen.columns)
 
 
 class Search:
     """One selection run over a what-if engine; call :meth:`run`, then read ``config``.
 
     ``size`` gives the size a budget is checked against (None: the index cannot be built);
-    ``budget_bytes`` and ``max_per_table`` are optional caps.
+    ``budget_bytes`` and ``max_per_table`` are optional caps; ``noise_per_call`` how finely read costs
+    are told apart, per execution (:mod:`advisor.selection.moves`).
     """
 
     def __init__(self, engine: WhatIfEngine, statements: Sequence[AnalyzedStatement], weights: dict[int, float],
                  upkeep: Maintenance, size: Callable[[IndexSpec], int | None], *, budget_bytes: int | None,
-                 max_per_table: int | None, max_width: int, deadline: float) -> None:
+                 max_per_table: int | None, max_width: int, deadline: float,
+                 noise_per_call: float = DEFAULT_RANDOM_PAGE_COST) -> None:
         self.engine = engine
+        self.noise_per_call = noise_per_call
         self.statements = list(statements)
         self.weights = weights
         self.upkeep = upkeep
@@ -106,6 +80,7 @@ class Search:
         self._counter = itertools.count()
         self._invalid: set[IndexSpec] = set()
         self._seen: set[tuple[IndexSpec, IndexSpec | None, tuple[IndexSpec, ...]]] = set()
+        self._singles: dict[IndexSpec, None] = {}  # every index offered on its own, in offer order
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
@@ -163,6 +138,13 @@ class Search:
             return
         self._seen.add(key)
         self._push(Move(new=new, old=old, extra=extra), _INF)
+        if old is None and not extra:
+            self._singles[new] = None
+            # A chosen index this one starts with or reshapes may be replaced by it, whichever of the
+            # two the search met first (apply() covers the other order).
+            for spec in self.chosen():
+                if successor(spec, new):
+                    self.offer(new, spec)
 
     # -- evaluation -----------------------------------------------------------------------------
 
@@ -178,18 +160,21 @@ class Search:
             config.discard(move.old)
         config.update(added)
         stmts = self._statements_of(move)
-        gain = 0.0
+        gain = noise = 0.0
         try:
             for stmt in stmts:
                 if self._unchanged_by(move, stmt):
                     continue
-                after = self.engine.cost(stmt, config).cost
-                gain += self.weights[stmt.queryid] * (self.current[stmt.queryid] - after)
+                before, after = self.current[stmt.queryid], self.engine.cost(stmt, config).cost
+                gain += self.weights[stmt.queryid] * (before - after)
+                if after != before:
+                    noise += self.weights[stmt.queryid] * self.noise_per_call
         except PlanError:
             self._invalid.update(added)  # e.g. an EXPLAIN hit the statement timeout with it
             return False
         upkeep = sum(self.upkeep.cost(s) for s in added) - self.upkeep.cost(move.old)
         move.net = gain - upkeep
+        move.noise = noise
         move.delta_size = sum(s or 0 for s in sizes) - old_size
         move.stamp = self._stamp(stmts)
         return True
@@ -228,6 +213,7 @@ class Search:
 
     def requeue(self, spec: IndexSpec) -> None:
         """An index that left the configuration may be worth adding back later (or in a repacking)."""
+        self._singles[spec] = None
         self._push(Move(new=spec), _INF)
 
     def apply(self, move: Move) -> None:
@@ -241,13 +227,13 @@ class Search:
         for spec in move.adds:
             for col in extension_columns(spec, self.affected(spec), self.max_width):
                 self.offer(spec.extended(col), spec)
-        # Seeds that start with an index just chosen, or reshape its columns (another order, a partial
-        # index on the same columns), may now replace it rather than sit beside it.
-        for _, _, pending in list(self.heap) + [(0, 0, m) for m in self.parked]:
-            for spec in move.adds:
-                if pending.old is None and not pending.extra and pending.new != spec and (
-                        spec.is_prefix_of(pending.new) or _reshapes(spec, pending.new)):
-                    self.offer(pending.new, spec)
+        # Indexes offered before that start with an index just chosen, or reshape its columns (another
+        # order, a partial index on the same columns), may now replace it rather than sit beside it —
+        # also those already evaluated and turned down as additions.
+        for spec in move.adds:
+            for other in list(self._singles):
+                if successor(spec, other):
+                    self.offer(other, spec)
 
     def refresh(self, stmts: Sequence[AnalyzedStatement]) -> None:
         for stmt in stmts:
@@ -316,19 +302,34 @@ class Search:
             if move.stamp != self._stamp(stmts):
                 if not self.evaluate(move):
                     continue
-                if move.net <= 0:
+                if not move.worth_taking:
+                    self.offer_swaps(move)
                     continue  # benefits only shrink as the configuration grows
                 if not self.fits(move):
                     self.parked.append(move)
                     continue
                 self._push(move, self._priority(move))
                 continue
-            if move.net <= 0:
+            if not move.worth_taking:
                 continue
             if self.fits(move):
                 self.apply(move)
             else:
                 self.parked.append(move)
+
+    def offer_swaps(self, move: Move) -> None:
+        """An index that adds nothing beside the chosen ones may still do the job of a bigger chosen
+        index its statements' plans use: offer it as that index's replacement (a tie goes to the
+        smaller one)."""
+        if move.old is not None or move.extra:
+            return
+        size = self.size(move.new)
+        if size is None:
+            return
+        for stmt in self.affected(move.new):
+            for spec in sorted(self.engine.cost(stmt, self.config).used, key=IndexSpec.sort_key):
+                if spec.table.oid == move.new.table.oid and (self.size(spec) or 0) > size:
+                    self.offer(move.new, spec)
 
     def used_indexes(self) -> set[IndexSpec]:
         used: set[IndexSpec] = set()
@@ -350,11 +351,13 @@ class Search:
                 return dropped
 
     def drop_unprofitable(self, *, final: bool = False) -> bool:
-        """Drop the chosen index whose marginal benefit covers its upkeep least, while one does not."""
+        """Drop the chosen index whose marginal benefit covers its upkeep least, while one does not by
+        more than the noise (the larger one first among equals)."""
         dropped = False
         while self.config and (final or not self.out_of_time()):
-            worst = min(self.chosen(), key=self.marginal)
-            if self.marginal(worst) > 0:
+            worst = min(self.chosen(), key=lambda spec: (self.marginal(spec) - self.marginal_noise(spec),
+                                                         -(self.size(spec) or 0)))
+            if self.marginal(worst) > self.marginal_noise(worst):
                 break
             self.remove(worst)
             dropped = True
@@ -365,6 +368,15 @@ class Search:
         config = self.config - {spec}
         return sum(self.weights[s.queryid] * (self.engine.cost(s, config).cost - self.current[s.queryid])
                    for s in self.affected(spec)) - self.upkeep.cost(spec)
+
+    def marginal_noise(self, spec: IndexSpec) -> float:
+        """The noise of :meth:`marginal`: how much of it the planner cannot tell from nothing."""
+        config = self.config - {spec}
+        noise = 0.0
+        for stmt in self.affected(spec):
+            if self.engine.cost(stmt, config).cost != self.current[stmt.queryid]:
+                noise += self.weights[stmt.queryid] * self.noise_per_call
+        return noise
 
     def gain(self, spec: IndexSpec, config: set[IndexSpec]) -> float:
         """Net benefit of adding ``spec`` to ``config``."""

@@ -92,6 +92,13 @@ class WhatIfEngine:
             self._by_oid.clear()
             self.planner.end()
 
+    def random_page_cost(self) -> float | None:
+        """The target's ``random_page_cost`` (what one random page read costs its planner)."""
+        try:
+            return float(self.planner.setting("random_page_cost"))
+        except ValueError:
+            return None
+
     # -- statements --------------------------------------------------------------------------------
 
     def baseline(self) -> dict[int, float]:
@@ -266,7 +273,9 @@ class WhatIfEngine:
                 self.hypopg.drop(oid)
                 del self._live[spec]
                 del self._by_oid[oid]
-        for spec in wanted:
+        # In a stable order: the planner breaks ties between equally cheap paths by the order of the
+        # relation's indexes, which must not follow the hash order of a set (it varies by process).
+        for spec in sorted(wanted, key=IndexSpec.sort_key):
             if spec not in self._live:
                 oid = self.hypopg.create(spec.create_sql())
                 self._live[spec] = oid

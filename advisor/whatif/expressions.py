@@ -5,7 +5,8 @@ hypothetical one never does, so the planner takes ``lower(email) = $1`` to keep 
 (its default for an expression it knows nothing about) and the index looks far worse than it is.
 Creating extended statistics on the target is not ours to do (we never change a target, and the
 monitoring role does not own the tables), so we read a sample instead — ``TABLESAMPLE SYSTEM`` over
-about ``SAMPLE_ROWS`` rows, read-only, under the connection's statement_timeout — and measure, in the
+about ``SAMPLE_ROWS`` rows, read-only, under the connection's statement_timeout, ``REPEATABLE`` with a
+fixed seed so that the same table gives the same sample and the same advice — and measure, in the
 same rows, the distinct values of the expression and of the column it reads:
 
 * when the expression keeps at least ``SURROGATE_MIN_RATIO`` of the column's distinct values
@@ -26,6 +27,7 @@ from advisor.whatif.indexes import IndexSpec
 from pgsql.ident import quote_ident_if_needed
 
 SAMPLE_ROWS = 30_000
+SAMPLE_SEED = 20_240_915
 SURROGATE_MIN_RATIO = 0.5
 
 
@@ -73,7 +75,8 @@ def sample_expression(conn: Any, spec: IndexSpec) -> ExpressionSample | None:
            f"avg(pg_catalog.pg_column_size(({spec.expression}))), "
            f"count(*) FILTER (WHERE ({spec.expression}) IS NULL), "
            f"max(pg_catalog.pg_typeof(({spec.expression}))::pg_catalog.oid::pg_catalog.int8) "
-           f"FROM (SELECT * FROM {table.qualified} TABLESAMPLE SYSTEM ({percent:.6f}) LIMIT {SAMPLE_ROWS}) AS s")
+           f"FROM (SELECT * FROM {table.qualified} TABLESAMPLE SYSTEM ({percent:.6f}) "
+           f"REPEATABLE ({SAMPLE_SEED}) LIMIT {SAMPLE_ROWS}) AS s")
     try:
         row = conn.execute(f"/* dbconsole: sample an expression key */ {sql}").fetchone()
         rows, distinct, col_distinct, width, nulls, type_oid = (row or (0, 0, 0, None, 0, None))

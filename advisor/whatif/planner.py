@@ -67,6 +67,11 @@ class GenericPlanner:
         for name, value in self._settings().items():
             self._run(f"SET {name} = {value}")
 
+    def setting(self, name: str) -> str:
+        """The session's value of a planner setting (``name`` is ours, never user input)."""
+        rows = self._run(f"SHOW {name}")
+        return str(rows[0][0]) if rows else ""
+
     def end(self) -> None:
         for name, value in self._previous.items():
             self._run(f"SET {name} = {_quote_setting(value)}")
