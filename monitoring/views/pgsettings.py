@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.formatting import readable_setting
 from monitoring import selectors
 from monitoring.history.selectors.configuration import settings_changes, settings_current
@@ -15,6 +16,7 @@ from monitoring.ui.frame import frame
 from monitoring.ui.tables import Column, Table
 
 TEMPLATE = "monitoring/settings.html"
+NON_DEFAULT = params.Flag("nondefault", soft=True)
 
 CURRENT_COLUMNS = [
     Column("name", "Setting", search=True),
@@ -42,7 +44,7 @@ def settings_page(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
     context = frame(request, obj, "settings")
     time_range = context["time_range"]
-    non_default = request.GET.get("nondefault") == "1"
+    non_default = NON_DEFAULT.get(request)
     values = settings_current(obj.pk, non_default=non_default)
     current = Table(request, CURRENT_COLUMNS, values, default_sort="name", prefix="settings")
     changes = Table(request, CHANGE_COLUMNS, settings_changes(obj.pk, time_range.start, time_range.end),
