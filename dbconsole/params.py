@@ -396,17 +396,19 @@ def _harden(form_field: forms.Field) -> None:
 
 
 def field_param(name: str, form_field: forms.Field) -> Param[Any]:
-    """The declaration matching a form field (what the property test generates values from)."""
+    """The declaration matching a form field (what the property test generates values from). Soft: a
+    form validates every field and shows each error next to what was typed."""
     if isinstance(form_field, forms.BooleanField):
-        return Choice(name, choices=("on", "1", "true"))
+        return Choice(name, choices=("on", "1", "true"), soft=True)
     if isinstance(form_field, forms.ChoiceField):
-        return Choice(name, choices=tuple(str(key) for key, _label in form_field.choices))  # type: ignore[union-attr,misc]
+        keys = tuple(str(key) for key, _label in form_field.choices)  # type: ignore[union-attr,misc]
+        return Choice(name, choices=keys, soft=True)
     if _is_integer(form_field):
         low = form_field.min_value if form_field.min_value is not None else -INT4_MAX - 1
         high = form_field.max_value if form_field.max_value is not None else INT4_MAX
-        return Int(name, default=None, minimum=int(low), maximum=int(high))
+        return Int(name, default=None, minimum=int(low), maximum=int(high), soft=True)
     if isinstance(form_field, forms.DateField):
-        return Date(name, default=None)
+        return Date(name, default=None, soft=True)
     length = getattr(form_field, "max_length", None) or FORM_TEXT_MAX_LENGTH
-    return Text(name, max_length=int(length))
+    return Text(name, max_length=int(length), soft=True)
 

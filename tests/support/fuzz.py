@@ -9,6 +9,7 @@ one, and each regex route (the admin's) with a string its regex matches.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ HOSTILE = (
     "2025-02-30T10:00", "1899-12-31T23:59Z", " ", "x" * 5000, "ü" * 300, "' OR 1=1 --", "<script>alert(1)</script>",
     "%", "%00", "\r\n", "\x07", "\u202e", "😀", "../../etc/passwd", "-", "--", ",", "1,²,3", "1,,2",
 )
+# The sharpest of them, each sent alone in every parameter of every route (the battery).
+SHARP = ("\x00", "²", "-1", "0", "99999999999999999999999", str(2**31), "0001-01-01T00:00+14:00",
+         "9999-12-31T23:59-14:00", "x" * 5000, "\x07' OR 1=1 --")
 # Pieces put into a query string or a form body as they are, not encoded again: malformed escapes,
 # overlong and surrogate UTF-8, an encoded NUL.
 RAW_PIECES = ("q=%FF", "q=%ED%A0%80", "page=%", "sort=%zz", "target=%00", "r=%C0%AF", "x=%E2%80%AE", "a=+%2B",
@@ -70,20 +74,25 @@ def routes() -> list[Route]:
     return list(walk(get_resolver(), ()))
 
 
-def real_path(route: Route, reals: Callable[[str], Sequence[str]]) -> str | None:
-    """The route with the first real value of each placeholder; None when one has none (or for a regex)."""
-    out = ""
-    for part in route.parts:
-        if isinstance(part, RegexPattern):
-            return None
-        text = str(part)
-        for m in _PLACEHOLDER.finditer(text):
-            found = reals(m["name"])
-            if not found:
-                return None
-            text = text.replace(m[0], quote(found[0], safe=""), 1)
-        out += text
-    return "/" + out
+def real_paths(route: Route, reals: Callable[[str], Sequence[str]], every: tuple[str, ...] = ("name",)) -> list[str]:
+    """The route with real values: each of them for the placeholders in ``every`` (a chart's name picks
+    what it reads), the first for the others; none when a placeholder has none, or for a regex route."""
+    if any(isinstance(part, RegexPattern) for part in route.parts):
+        return []
+    text = "".join(str(part) for part in route.parts)
+    choices = []
+    for name in route.placeholders:
+        found = list(reals(name))
+        if not found:
+            return []
+        choices.append(found if name in every else found[:1])
+    out = []
+    for picked in itertools.product(*choices):
+        path = text
+        for value in picked:
+            path = _PLACEHOLDER.sub(quote(value, safe=""), path, count=1)   # quoted: no backslash left
+        out.append("/" + path)
+    return out
 
 
 def paths(route: Route, reals: Callable[[str], Sequence[str]]) -> st.SearchStrategy[str]:
@@ -122,8 +131,8 @@ def _pick(found: Sequence[str], index: int) -> str:
 # -- parameter values -----------------------------------------------------------------------------------
 
 def values(param: params.Param[Any]) -> st.SearchStrategy[str]:
-    """Strings for ``param``: mostly the valid kind, often hostile, sometimes any text."""
-    return st.one_of(_valid(param), _valid(param), st.sampled_from(HOSTILE), st.text(max_size=60))
+    """Strings for ``param``: its valid kind, hostile classics as often, and any text."""
+    return st.one_of(_valid(param), st.sampled_from(HOSTILE), st.sampled_from(HOSTILE), st.text(max_size=60))
 
 
 def _valid(param: params.Param[Any]) -> st.SearchStrategy[str]:
@@ -168,13 +177,16 @@ def _iso(moment: dt.datetime, shape: str, offset: str) -> str:
 
 def pairs(declared: Sequence[params.Param[Any]], extras: Sequence[params.Param[Any]]
           ) -> st.SearchStrategy[list[tuple[str, str]]]:
-    """Name/value pairs: some of the route's parameters, now and then one declared elsewhere or a name
-    nobody reads, some given twice."""
-    chosen = st.one_of(*(st.just(p) for p in declared)) if declared else st.nothing()
-    other = st.sampled_from(list(extras)) if extras else st.nothing()
-    one = st.one_of(chosen, chosen, chosen, other).flatmap(lambda p: st.tuples(st.just(p.name), values(p)))
-    stray = st.tuples(st.text(min_size=1, max_size=12), st.sampled_from(HOSTILE))
-    return st.lists(st.one_of(one, one, one, stray), max_size=6)
+    """Name/value pairs: each of the route's parameters or not, up to two declared elsewhere or read by
+    nobody, and now and then one given twice."""
+    def named(param: params.Param[Any]) -> st.SearchStrategy[tuple[str, str]]:
+        return st.tuples(st.just(param.name), values(param))
+
+    own = st.tuples(*(st.none() | named(p) for p in declared)).map(lambda found: [p for p in found if p])
+    other = (st.sampled_from(list(extras)).flatmap(named) if extras else st.nothing()) | st.tuples(
+        st.text(min_size=1, max_size=12), st.sampled_from(HOSTILE))
+    twice = st.lists(st.sampled_from(list(declared)).flatmap(named), max_size=1) if declared else st.just([])
+    return st.builds(lambda a, b, c: [*a, *b, *c], own, st.lists(other, max_size=2), twice)
 
 
 def encode(found: list[tuple[str, str]], raw: Sequence[str]) -> str:
