@@ -324,6 +324,12 @@ def record(request: HttpRequest, *declared: Param[Any]) -> None:
         seen[param.name] = param
 
 
+def given(request: HttpRequest, *names: str) -> bool:
+    """Whether the query string gives any of these a value: to decide whether to carry them along to
+    other links (their declarations read and check the values)."""
+    return any(request.GET.get(name) for name in names)
+
+
 def read_on(request: HttpRequest) -> dict[str, Param[Any]]:
     """The parameters this request has read so far, by name."""
     return dict(getattr(request, "dbconsole_params", None) or {})

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dbconsole import params
 from dbconsole.timerange import PRESETS, QUERY_KEYS, TimeRange, range_error, resolve_range
 from monitoring import selectors
 from monitoring.models import Target
@@ -38,7 +39,7 @@ def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
 
 
 def _range_in_url(request: HttpRequest) -> bool:
-    return any(request.GET.get(k) for k in QUERY_KEYS)
+    return params.given(request, *QUERY_KEYS)
 
 
 def _presets(request: HttpRequest, current: TimeRange) -> list[dict[str, Any]]:

@@ -23,6 +23,6 @@ def switch_target(request: HttpRequest) -> HttpResponse:
     obj = selectors.target_by_name(TARGET.get(request))
     page = PAGE.get(request)
     url_name = page if item(page) is not None else "overview"
-    kept = {k: request.GET[k] for k in QUERY_KEYS if request.GET.get(k)}
+    kept = {k: v for k, v in request.GET.items() if k in QUERY_KEYS and v}   # carried, checked where read
     url = reverse(url_name, args=[obj.name])
     return redirect(f"{url}?{urlencode(kept)}" if kept else url)
