@@ -32,8 +32,10 @@ HOSTILE = (
     "2025-02-30T10:00", "1899-12-31T23:59Z", " ", "x" * 5000, "ü" * 300, "' OR 1=1 --", "<script>alert(1)</script>",
     "%", "%00", "\r\n", "\x07", "\u202e", "😀", "../../etc/passwd", "-", "--", ",", "1,²,3", "1,,2",
 )
-# The sharpest of them, each sent alone in every parameter of every route (the battery).
-SHARP = ("\x00", "²", "-1", "0", "99999999999999999999999", str(2**31), "0001-01-01T00:00+14:00",
+# The sharpest of them, sent in every parameter of every route (the battery): one per class of failure
+# seen — NUL, a digit int() refuses, negative, past int4, past int8, instants leaving the calendar
+# through their offset, a text past every cap, a control character with SQL.
+SHARP = ("\x00", "²", "-1", str(2**31), "99999999999999999999999", "0001-01-01T00:00+14:00",
          "9999-12-31T23:59-14:00", "x" * 5000, "\x07' OR 1=1 --")
 # Pieces put into a query string or a form body as they are, not encoded again: malformed escapes,
 # overlong and surrogate UTF-8, an encoded NUL.
