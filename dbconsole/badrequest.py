@@ -4,7 +4,8 @@ Two parts, both in ``BadRequestMiddleware``:
 
 * the belt — a NUL byte in the path or in any query parameter or form field (its name or its value) is
   refused before any view runs: PostgreSQL cannot store or compare it, and no person types it. This
-  covers what our layer does not read, the Django admin's changelist filters above all.
+  covers what our layer does not read, the Django admin's changelist filters above all. REST framework
+  views (the API) are left to their own parameter layer, which answers in the API's error shape.
 * the braces — a ``ParamError`` that a view lets through (a hard parameter, see ``dbconsole.params``)
   becomes the 400 page, or a JSON error for views marked ``@params.json_errors``.
 
@@ -35,6 +36,8 @@ class BadRequestMiddleware:
                      kwargs: Any) -> HttpResponse | None:
         # Here rather than in __call__: after the login and CSRF checks, so strangers still get the login
         # page, and with the view known.
+        if getattr(view, "cls", None) is not None:
+            return None   # a Django REST framework view (the API): it checks its input and answers in its shape
         if getattr(view, "param_errors_as_json", False):
             setattr(request, "param_errors_as_json", True)  # noqa: B010  (HttpRequest declares no such attribute)
         name = _nul_in(request)

@@ -95,3 +95,20 @@ def test_it_finds_no_page_for_a_path_number_no_column_can_hold(viewer: User, cli
                 f"/t/{target.name}/advisor/99999999999999999999999/"):
         assert client.get(url).status_code == 404, url
     assert client.get(f"/t/{target.name}/queries/2147483647/").status_code == 404   # fits, names nothing
+
+
+def test_it_leaves_rest_framework_views_to_their_own_layer() -> None:
+    """The API validates its input itself and answers in its own JSON shape; the belt must not answer
+    for it (REST framework marks its views with ``cls``)."""
+    from django.test import RequestFactory
+
+    from dbconsole.badrequest import BadRequestMiddleware
+
+    def api_view(request: Any) -> Any:
+        raise AssertionError("not called here")
+
+    api_view.cls = object  # type: ignore[attr-defined]
+    middleware = BadRequestMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    request = RequestFactory().get("/api/v1/targets/", {"q": "a\x00b"})
+    assert middleware.process_view(request, api_view, (), {}) is None
+    assert middleware.process_view(request, lambda r: None, (), {}).status_code == 400  # type: ignore[union-attr]
