@@ -13,9 +13,10 @@ class DbconsoleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from dbconsole import logins
+        from dbconsole import converters, logins  # the URLconfs use the converters; loaded once apps are ready
 
         logins.connect()
+        converters.register()
 
 
 class DbconsoleAdminConfig(admin_apps.AdminConfig):

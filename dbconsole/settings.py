@@ -131,6 +131,8 @@ MIDDLEWARE = [
     # Every page requires login unless its view is explicitly marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "dbconsole.access.RoleRequiredMiddleware",
+    # After login and CSRF: a NUL anywhere in the parameters, or a ParamError from a view, is a 400.
+    "dbconsole.badrequest.BadRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +151,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dbconsole.context_processors.roles",
+                "dbconsole.badrequest.param_errors",
             ],
             # {% partialdef %} everywhere without {% load partials %}
             "builtins": ["template_partials.templatetags.partials"],

@@ -52,6 +52,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dbconsole import params
+
 PRESETS: dict[str, dt.timedelta] = {
     "1h": dt.timedelta(hours=1),
     "6h": dt.timedelta(hours=6),
@@ -64,6 +66,10 @@ MIN_SPAN = dt.timedelta(minutes=1)
 # A custom window may end slightly in the future (clock skew between browser and server), no more.
 FUTURE_SLACK = dt.timedelta(minutes=5)
 QUERY_KEYS = ("range", "from", "to")
+# Read through the parameter layer; an unusable one becomes the range error, never a 500.
+RANGE = params.Choice("range", choices=tuple(PRESETS))
+FROM: params.Instant[dt.datetime | None] = params.Instant("from", default=None)
+TO: params.Instant[dt.datetime | None] = params.Instant("to", default=None)
 
 RAW, HOUR, DAY = "raw", "hour", "day"
 CHART, SPARKLINE, TOTALS = "chart", "sparkline", "totals"
@@ -94,19 +100,23 @@ class TimeRange:
         return cls(start=end - PRESETS[preset], end=end, preset=preset)
 
     @classmethod
-    def parse(cls, params: Mapping[str, str], *, now: dt.datetime | None = None) -> TimeRange:
+    def parse(cls, query: Mapping[str, str], *, now: dt.datetime | None = None) -> TimeRange:
         """Read ``range`` or ``from``/``to`` from query parameters; no parameters means the default."""
         now = now or timezone.now()
-        raw_from, raw_to = (params.get("from") or "").strip(), (params.get("to") or "").strip()
-        preset = (params.get("range") or "").strip()
+        raw_from, raw_to = (query.get("from") or "").strip(), (query.get("to") or "").strip()
+        preset = (query.get("range") or "").strip()
         if raw_from or raw_to:
             if preset:
                 raise TimeRangeError("give either a range or from/to, not both")
             if not raw_from:
                 raise TimeRangeError("a custom range needs a start ('from')")
-            start = _parse_instant(raw_from, "from")
-            end = _parse_instant(raw_to, "to") if raw_to else now
+            start = _parse_instant(query, FROM)
+            end = _parse_instant(query, TO) if raw_to else now
             return cls.custom(start, end, now=now)
+        try:
+            RANGE.read(query)
+        except params.ParamError:
+            raise TimeRangeError(f"unknown range {preset[:40]!r}: use one of {', '.join(PRESETS)}") from None
         return cls.last(preset or DEFAULT_PRESET, now=now)
 
     @classmethod
@@ -128,10 +138,10 @@ class TimeRange:
         return cls(start=start, end=end, preset=None)
 
     @classmethod
-    def from_params(cls, params: Mapping[str, str], *, now: dt.datetime | None = None) -> tuple[TimeRange, str]:
+    def from_params(cls, query: Mapping[str, str], *, now: dt.datetime | None = None) -> tuple[TimeRange, str]:
         """Like ``parse``, but an unusable range yields the default and the reason (else "")."""
         try:
-            return cls.parse(params, now=now), ""
+            return cls.parse(query, now=now), ""
         except TimeRangeError as exc:
             return cls.last(DEFAULT_PRESET, now=now), str(exc)
 
@@ -198,14 +208,13 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(_zone())
 
 
-def _parse_instant(raw: str, name: str) -> dt.datetime:
+def _parse_instant(query: Mapping[str, str], param: params.Instant[dt.datetime | None]) -> dt.datetime:
     try:
-        value = dt.datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw)
-    except ValueError:
-        raise TimeRangeError(f"{name!r} is not a date and time like 2025-01-31T14:30: {raw[:40]!r}") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=_zone())
-    return value.astimezone(dt.UTC)
+        value = param.read(query)
+    except params.ParamError as exc:
+        raise TimeRangeError(f"{param.name!r} {exc.message}") from None
+    assert value is not None  # the caller read a non-blank value
+    return value
 
 
 def _format_instant(moment: dt.datetime) -> str:
@@ -220,6 +229,7 @@ def resolve_range(request: HttpRequest) -> TimeRange:
     unusable one falls back to the default and leaves the reason in ``range_error(request)``."""
     found = getattr(request, "time_range", None)
     if not isinstance(found, TimeRange):
+        params.record(request, RANGE, FROM, TO)
         found, error = TimeRange.from_params(request.GET)
         setattr(request, "time_range", found)  # noqa: B010  (HttpRequest declares no such attribute)
         setattr(request, "time_range_error", error)  # noqa: B010

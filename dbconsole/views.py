@@ -9,7 +9,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.models import AuditEvent
+
+TARGET = params.Text("target", max_length=63, soft=True)
+ACTION = params.Text("action", max_length=100, soft=True)   # a prefix: "backend." lists every signal
+PAGE = params.Int("page", default=1, minimum=1, maximum=1_000_000, soft=True)
 
 
 @require_GET
@@ -29,12 +34,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("target").order_by("-at", "-id")
-    target = request.GET.get("target")
+    target = TARGET.get(request)
     if target:
         events = events.filter(target_name=target)
-    action = request.GET.get("action")
+    action = ACTION.get(request)
     if action:
         events = events.filter(action__startswith=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = Paginator(events, 50).get_page(PAGE.get(request))
     context = {"page": page, "target_filter": target or "", "action_filter": action or ""}
     return render(request, "audit/log.html", context)

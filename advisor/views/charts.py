@@ -8,11 +8,13 @@ from django.views.decorators.http import require_GET
 
 from advisor import selectors
 from advisor.charts import CHARTS
-from monitoring.charts.export import figure_csv_response
+from dbconsole import params
+from monitoring.charts.export import FORMAT, figure_csv_response
 from monitoring.charts.response import chart_error, chart_response
 
 
 @require_GET
+@params.json_errors
 def chart_view(request: HttpRequest, target: str, pk: int, name: str) -> HttpResponse:
     rec = selectors.recommendation(target, pk)
     if name not in {c.get("name") for c in (rec.evidence or {}).get("charts", [])} or name not in CHARTS:
@@ -21,6 +23,6 @@ def chart_view(request: HttpRequest, target: str, pk: int, name: str) -> HttpRes
         figure = CHARTS[name](rec)
     except LookupError as exc:
         return chart_error("no_history", str(exc), "the collectors have not stored this yet")
-    if request.GET.get("format") == "csv":
+    if FORMAT.get(request) == "csv":
         return figure_csv_response(figure, f"{rec.target.name}-{rec.pk}-{name}")
     return chart_response(figure)

@@ -37,7 +37,7 @@ def _respond(request: HttpRequest, target: str, pk: int, *, error: str = "", sta
 @role_required(REVIEWER)
 def decide_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
     rec = selectors.recommendation(target, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm.from_request(request)
     if not form.is_valid():
         errors = "; ".join(f"{k}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
         return _respond(request, target, pk, error=errors, status=400, decision_form=form)
@@ -54,7 +54,7 @@ def decide_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
 @role_required(REVIEWER)
 def comment_view(request: HttpRequest, target: str, pk: int) -> HttpResponse:
     rec = selectors.recommendation(target, pk)
-    form = CommentForm(request.POST)
+    form = CommentForm.from_request(request)
     if not form.is_valid():
         return _respond(request, target, pk, error="the comment is empty", status=400, comment_form=form)
     try:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from advisor import selectors
 from advisor.drafts import Draft
 from advisor.review.drafting import draft_recommendations
+from dbconsole import params
 from dbconsole.access import REVIEWER, role_required
 from monitoring import selectors as monitoring_selectors
 from monitoring.ui.frame import frame
@@ -27,15 +28,12 @@ PARTS = {
     "alembic": ("alembic", "text/x-python"),
 }
 MAX_RECOMMENDATIONS = 50
+IDS = params.IntList("r", max_items=MAX_RECOMMENDATIONS, soft=True)
+DOWNLOAD = params.Choice("download", choices=tuple(PARTS))
 
 
 def _ids(request: HttpRequest) -> list[int]:
-    ids: list[int] = []
-    for raw in request.GET.getlist("r"):
-        for piece in raw.split(","):
-            if piece.strip().isdigit() and int(piece) not in ids:
-                ids.append(int(piece))
-    return ids[:MAX_RECOMMENDATIONS]
+    return IDS.get(request)
 
 
 def _download(draft: Draft, part: str) -> HttpResponse:
@@ -57,7 +55,7 @@ def draft_view(request: HttpRequest, target: str) -> HttpResponse:
     ids = _ids(request)
     recs = selectors.recommendations_by_id(obj, ids)
     outcome = draft_recommendations(obj, recs) if recs else None
-    part = request.GET.get("download")
+    part = DOWNLOAD.get(request)
     if part:
         if part not in PARTS or outcome is None or outcome.draft is None:
             raise Http404("no draft to download")

@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from advisor.models import Storage
 from advisor.review.decisions import TRANSITIONS
+from dbconsole.params import ParamForm
 
 GIB = 1024 ** 3
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(ParamForm):
     action = forms.ChoiceField(choices=[(a, a) for a in TRANSITIONS])
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -29,11 +30,11 @@ class DecisionForm(forms.Form):
         return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-class CommentForm(forms.Form):
+class CommentForm(ParamForm):
     text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MachineFactsForm(forms.Form):
+class MachineFactsForm(ParamForm):
     ram_gb = forms.DecimalField(label="RAM (GiB)", required=False, min_value=Decimal("0.25"),
                                 max_value=Decimal(65536), decimal_places=2)
     cpus = forms.IntegerField(label="CPU cores", required=False, min_value=1, max_value=4096)
@@ -57,7 +58,7 @@ class MachineFactsForm(forms.Form):
         return int(value * GIB) if value is not None else None
 
 
-class LintForm(forms.Form):
+class LintForm(ParamForm):
     sql = forms.CharField(label="SQL migration", max_length=500_000, strip=False,
                           widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false",
                                                        "placeholder": "ALTER TABLE … ;\nCREATE INDEX … ;"}))

@@ -19,7 +19,7 @@ REGION = "lint-result"
 def lint_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, TEMPLATE, {"form": LintForm()})
-    form = LintForm(request.POST)
+    form = LintForm.from_request(request)
     context: dict[str, object] = {"form": form}
     status = 200
     if form.is_valid():

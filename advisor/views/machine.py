@@ -31,7 +31,7 @@ def machine_view(request: HttpRequest, target: str) -> HttpResponse:
     if request.method == "POST":
         if not has_role(request.user, REVIEWER):
             raise PermissionDenied("editing machine facts needs the reviewer role")
-        form = MachineFactsForm(request.POST)
+        form = MachineFactsForm.from_request(request)
         if form.is_valid():
             _save(request, obj, facts, form)
             messages.success(request, "Machine facts saved; the configuration rules use them from the next run.")

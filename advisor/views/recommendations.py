@@ -15,6 +15,7 @@ from advisor.review.decisions import allowed_actions
 from advisor.review.drafting import DRAFTABLE
 from advisor.views.evidence import evidence_context
 from advisor.views.forms import CommentForm, DecisionForm
+from dbconsole import params
 from dbconsole.access import REVIEWER, has_role
 from dbconsole.htmx import is_htmx
 from monitoring import selectors as monitoring_selectors
@@ -25,6 +26,7 @@ LIST_TEMPLATE = "advisor/list.html"
 FLEET_TEMPLATE = "advisor/fleet.html"
 DETAIL_TEMPLATE = "advisor/detail.html"
 REGION = "recommendations"
+RESOLVED = params.Flag("resolved", soft=True)
 
 
 def _columns(with_target: bool) -> list[Column]:
@@ -43,7 +45,7 @@ def _columns(with_target: bool) -> list[Column]:
 
 
 def _table(request: HttpRequest, rows: list[Recommendation], with_target: bool) -> Table:
-    keep = {"resolved": "1"} if request.GET.get("resolved") == "1" else None
+    keep = {"resolved": "1"} if RESOLVED.get(request) else None
     return Table(request, _columns(with_target), rows, keep=keep)
 
 
@@ -58,7 +60,7 @@ def _render_list(request: HttpRequest, template: str, context: dict[str, Any]) -
 @require_GET
 def target_list(request: HttpRequest, target: str) -> HttpResponse:
     obj = monitoring_selectors.target_by_name(target)
-    include_resolved = request.GET.get("resolved") == "1"
+    include_resolved = RESOLVED.get(request)
     table = _table(request, selectors.recommendations(target=obj, include_resolved=include_resolved), False)
     if table.wants_csv:
         return table.csv_response(f"{obj.name}-recommendations")
@@ -71,7 +73,7 @@ def target_list(request: HttpRequest, target: str) -> HttpResponse:
 
 @require_GET
 def fleet_list(request: HttpRequest) -> HttpResponse:
-    include_resolved = request.GET.get("resolved") == "1"
+    include_resolved = RESOLVED.get(request)
     table = _table(request, selectors.recommendations(include_resolved=include_resolved), True)
     if table.wants_csv:
         return table.csv_response("recommendations")

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.http import HttpRequest
+
+from dbconsole import params
 from dbconsole.timerange import HOUR
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import STATE_COLORS, Limit, Series, empty, time_series
@@ -28,16 +31,16 @@ STATE_SERIES = (
     ("other_state", "other", STATE_COLORS["other"]),
 )
 TOP_VALUES = 8
+BY = params.Choice("by", default="state", choices=tuple(BREAKDOWNS), soft=True)
 
 
-def breakdown_of(params: Any) -> str:
-    by = (params.get("by") or "state").strip()
-    return by if by in BREAKDOWNS else "state"
+def breakdown_of(request: HttpRequest) -> str:
+    return BY.get(request)
 
 
 @chart("connections-history", title="Connections over time")
 def connections_history(req: ChartRequest) -> dict[str, Any]:
-    by = breakdown_of(req.request.GET)
+    by = breakdown_of(req.request)
     window = (req.time_range.start, req.time_range.end)
     points = read_to_now(lambda a, b, res: connection_series(req.target.pk, a, b, by=by, res=res), *window,
                          coarsest=HOUR)

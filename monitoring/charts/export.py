@@ -7,9 +7,12 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from dbconsole import params
 from dbconsole.csvexport import csv_response
 
 HEADER = ("series", "x", "y")
+# ``?format=csv`` on a chart endpoint: its data as CSV instead of the figure.
+FORMAT = params.Choice("format", default="json", choices=("json", "csv"))
 
 
 def figure_rows(figure: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:

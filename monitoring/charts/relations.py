@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import Http404
 
+from dbconsole import params
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
 from monitoring.charts.raw_tail import read_to_now
@@ -19,14 +20,13 @@ from monitoring.history.selectors.relations import relation_series, tables
 from monitoring.models import Relation
 
 LARGEST_TABLES = 8
+INDEX = params.Int("seq", default=0, minimum=1, required=True)   # required: the default is never used
 
 
 @chart("index-scans", title="Index scans over time")
 def index_scans(req: ChartRequest) -> dict[str, Any]:
     """Scans of one index (``?seq=``) per sample interval over the range."""
-    raw = req.request.GET.get("seq", "")
-    index = Relation.objects.filter(target=req.target, seq=int(raw), kind__in=["i", "I"]).first() \
-        if raw.isdigit() else None
+    index = Relation.objects.filter(target=req.target, seq=INDEX.get(req.request), kind__in=["i", "I"]).first()
     if index is None:
         raise Http404("no such index on this target")
     window = (req.time_range.start, req.time_range.end)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import Http404
 
+from dbconsole import params
 from dbconsole.timerange import CHART, resolution
 from monitoring.charts.event_markers import marked
 from monitoring.charts.figures import Series, empty, time_series
@@ -28,6 +29,7 @@ DETAIL_CHARTS = (
     ("statement-io", "I/O"),
 )
 PER = {"raw": "per collection", "hour": "per hour", "day": "per day"}
+STATEMENT = params.Int("seq", default=0, minimum=1, required=True)   # required: the default is never used
 
 
 Window = tuple[dt.datetime, dt.datetime]
@@ -36,8 +38,7 @@ Window = tuple[dt.datetime, dt.datetime]
 def _points(req: ChartRequest, *counters: str) -> tuple[list[stmt.StatementPoint], Window, str]:
     """The statement named by ``?seq=`` (404 unless it is this target's) and its series of ``counters``
     (each one read is a whole array per hourly row: a chart reads what it draws, nothing more)."""
-    raw = req.request.GET.get("seq", "")
-    found = stmt.statement(req.target.pk, int(raw)) if raw.isdigit() else None
+    found = stmt.statement(req.target.pk, STATEMENT.get(req.request))
     if found is None:
         raise Http404("no such statement on this target")
     window = (req.time_range.start, req.time_range.end)

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from dbconsole import params
 from dbconsole.formatting import format_duration
 from dbconsole.timerange import PRESETS, QUERY_KEYS, TimeRange, range_error, resolve_range
 from monitoring import selectors
@@ -63,7 +64,7 @@ def range_frame(request: HttpRequest) -> dict[str, Any]:
 
 
 def _range_in_url(request: HttpRequest) -> bool:
-    return any(request.GET.get(k) for k in QUERY_KEYS)
+    return params.given(request, *QUERY_KEYS)
 
 
 def _presets(request: HttpRequest, current: TimeRange) -> list[dict[str, Any]]:

@@ -20,13 +20,23 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 
+from dbconsole import params
 from dbconsole.csvexport import csv_response as export_csv
 from monitoring.history.selectors.statements import ORDERS, StatementTotals
-from monitoring.ui.tables import Column, Header
+from monitoring.ui.tables import CSV, Column, Header
 
 PAGE_SIZE = 50
 DEFAULT_SORT = "total_time"
 OWN_KEYS = ("sort", "q", "database", "user", "page", "csv", "own", "split")
+MAX_PAGE = 1_000_000     # 50 million statements; the offset stays far inside a bigint
+# A table-style "-calls" means the same here: biggest first is the only direction.
+SORT = params.Choice("sort", default=DEFAULT_SORT, choices=(*ORDERS, *(f"-{k}" for k in ORDERS)), soft=True)
+Q = params.Text("q", max_length=200, soft=True)
+DATABASE = params.Text("database", max_length=63, soft=True)   # names are at most 63 bytes (NAMEDATALEN)
+USER = params.Text("user", max_length=63, soft=True)
+PAGE = params.Int("page", default=1, minimum=1, maximum=MAX_PAGE, soft=True)
+OWN = params.Flag("own", soft=True)
+SPLIT = params.Flag("split", soft=True)
 
 # The table's columns; ``key`` is the ORDERS key for sortable ones.
 COLUMNS = (
@@ -59,19 +69,16 @@ class PageLink:
 
 class Listing:
     def __init__(self, request: HttpRequest) -> None:
-        params = request.GET
-        sort = params.get("sort", "").lstrip("-")   # a table-style "-calls" means the same here
-        self.sort = sort if sort in ORDERS else DEFAULT_SORT
-        self.q = (params.get("q") or "").strip()[:200]
-        self.database = (params.get("database") or "").strip()
-        self.user = (params.get("user") or "").strip()
-        raw_page = params.get("page", "")
-        self.page = max(1, int(raw_page)) if raw_page.isdigit() else 1
-        self.wants_csv = params.get("csv") == "1"
-        self.show_own = params.get("own") == "1"
-        self.split = params.get("split") == "1"
+        self.sort = SORT.get(request).lstrip("-")
+        self.q = Q.get(request)
+        self.database = DATABASE.get(request)
+        self.user = USER.get(request)
+        self.page = PAGE.get(request)
+        self.wants_csv = CSV.get(request) == "1"
+        self.show_own = OWN.get(request)
+        self.split = SPLIT.get(request)
         # Everything else on the URL (the time range) survives our links.
-        self._keep = {k: str(v) for k, v in params.items() if k not in OWN_KEYS and v}
+        self._keep = {k: str(v) for k, v in request.GET.items() if k not in OWN_KEYS and v}
 
     @property
     def offset(self) -> int:

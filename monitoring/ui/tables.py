@@ -25,7 +25,12 @@ from urllib.parse import urlencode
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from dbconsole import params
 from dbconsole.csvexport import csv_response
+
+# Which table to export (``csv=1``, or a table's prefix): a token, never free text.
+CSV = params.Text("csv", max_length=63, pattern=params.SLUG, soft=True)
+MAX_FILTER = 200
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,6 @@ class Table:
         self.columns = list(columns)
         self.prefix = prefix
         self._by_key = {c.key: c for c in self.columns}
-        self._params = request.GET
         self._path = request.path
         # Parameters owned by other parts of the page (time range, other tables) survive our links.
         self._keep: dict[str, str] = {
@@ -93,13 +97,14 @@ class Table:
         }
         if keep:
             self._keep.update(keep)
-        self.sort_key, self.descending = self._read_sort(default_sort)
-        self.q = (self._params.get(self._p("q")) or "").strip()
+        self.sort_key, self.descending = self._read_sort(request, default_sort)
+        self.q = params.Text(self._p("q"), max_length=MAX_FILTER, soft=True).get(request)
         self.filters = {
             c.key: value
             for c in self.columns
-            if c.choices and (value := (self._params.get(self._p(c.key)) or "").strip())
+            if c.choices and (value := params.Text(self._p(c.key), max_length=MAX_FILTER, soft=True).get(request))
         }
+        self._csv = CSV.get(request)
         self._source = rows
         self._rows: list[Any] | None = None
 
@@ -111,8 +116,10 @@ class Table:
     def _own_keys(self) -> set[str]:
         return {self._p("sort"), self._p("q"), "csv", *(self._p(c.key) for c in self.columns if c.choices)}
 
-    def _read_sort(self, default: str) -> tuple[str, bool]:
-        raw = self._params.get(self._p("sort")) or default
+    def _read_sort(self, request: HttpRequest, default: str) -> tuple[str, bool]:
+        keys = [c.key for c in self.columns if c.sortable]
+        raw = params.Choice(self._p("sort"), default=default, choices=(*keys, *(f"-{k}" for k in keys)),
+                            soft=True).get(request)
         key = raw.lstrip("-")
         wanted = self._by_key.get(key)
         if wanted is None or not wanted.sortable:
@@ -239,7 +246,7 @@ class Table:
 
     @property
     def wants_csv(self) -> bool:
-        return self._params.get("csv") == (self.prefix or "1")
+        return self._csv == (self.prefix or "1")
 
     def csv_response(self, filename: str) -> HttpResponse:
         """The filtered, sorted rows as CSV, every ``csv`` column, raw values (no display formatting)."""

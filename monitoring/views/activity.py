@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.htmx import fingerprint, is_poll, no_change, unchanged
 from monitoring import selectors
 from monitoring.live.activity import ActivityRow, read_live_activity, rows_of, version_of
@@ -15,6 +16,7 @@ from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/activity.html"
 REGION = "activity-live"
+SHOW = params.Choice("show", choices=("all",), soft=True)
 
 
 COLUMNS = [
@@ -43,7 +45,7 @@ def _interesting(row: ActivityRow) -> bool:
 def activity(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
     context = frame(request, obj, "activity")
-    show_all = request.GET.get("show") == "all"
+    show_all = SHOW.get(request) == "all"
     context["show_all"] = show_all
     try:
         snapshot = read_live_activity(obj)

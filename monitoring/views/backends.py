@@ -7,17 +7,16 @@ the attempt — successful or refused — in the audit log.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from dbconsole import audit
+from dbconsole import audit, params
 from dbconsole.access import OPERATOR, role_required
 from dbconsole.htmx import is_htmx
 from monitoring import selectors
@@ -28,6 +27,9 @@ from monitoring.targets.connect import TargetError
 
 TEMPLATE = "monitoring/backend_signal.html"
 AUDITED_QUERY_CHARS = 2000
+# The start of the backend the confirmation showed, as PostgreSQL printed it (with its offset).
+BACKEND_START = params.Instant("backend_start", default=params.EARLIEST, required=True, local=False)
+NEXT = params.Text("next", max_length=2000, soft=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,9 +47,7 @@ def signal(request: HttpRequest, target: str, pid: int, action: str) -> HttpResp
         context["backend"] = backend
         return _render(request, context)
 
-    started = _parse_started(request.POST.get("backend_start", ""))
-    if started is None:
-        return HttpResponseBadRequest("backend_start is missing or malformed")
+    started = BACKEND_START.post(request)
     details: dict[str, Any] = {
         "pid": pid,
         "usename": backend.usename if backend else None,
@@ -85,16 +85,8 @@ def _done(request: HttpRequest, context: dict[str, object], *, ok: bool, text: s
 
 
 def _back_url(request: HttpRequest, target: Target) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    candidate = NEXT.post(request) or NEXT.get(request)
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
                                                      require_https=request.is_secure()):
         return candidate
     return reverse("activity", args=[target.name])
-
-
-def _parse_started(raw: str) -> dt.datetime | None:
-    try:
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else None

@@ -9,9 +9,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.timerange import resolve_range
 from monitoring import selectors
-from monitoring.charts.export import figure_csv_response
+from monitoring.charts.export import FORMAT, figure_csv_response
 from monitoring.charts.registry import ChartRequest
 from monitoring.charts.registry import get as get_chart
 from monitoring.charts.response import chart_error, chart_response
@@ -20,6 +21,7 @@ from monitoring.targets.connect import TargetError
 
 
 @require_GET
+@params.json_errors
 def chart(request: HttpRequest, target: str, name: str) -> HttpResponse:
     spec = get_chart(name)
     if spec is None:
@@ -33,6 +35,6 @@ def chart(request: HttpRequest, target: str, name: str) -> HttpResponse:
         figure = spec.function(ChartRequest(request=request, target=obj, time_range=time_range))
     except TargetError as exc:
         return chart_error(exc.status, exc.message, exc.hint)
-    if request.GET.get("format") == "csv":
+    if FORMAT.get(request) == "csv":
         return figure_csv_response(figure, f"{obj.name}-{name}")
     return chart_response(figure)

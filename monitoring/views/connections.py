@@ -67,7 +67,7 @@ def connections(request: HttpRequest, target: str) -> HttpResponse:
 
 def _history(request: HttpRequest, target: Target) -> dict[str, object]:
     """The history chart's URLs for the chosen breakdown, and the links that switch it."""
-    by = breakdown_of(request.GET)
+    by = breakdown_of(request)
     chart = reverse("chart", args=[target.name, "connections-history"])
     params = request.GET.copy()
     for key in list(params):

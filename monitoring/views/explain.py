@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from dbconsole import audit
+from dbconsole import audit, params
 from dbconsole.access import OPERATOR, role_required
 from dbconsole.htmx import is_htmx
 from monitoring import selectors
@@ -27,9 +27,10 @@ from monitoring.ui.frame import frame
 TEMPLATE = "monitoring/explain.html"
 REGION = "result"
 AUDITED_SQL_CHARS = 4000
+STATEMENT: params.Int[int | None] = params.Int("statement", default=None, minimum=1)
 
 
-class ExplainForm(forms.Form):
+class ExplainForm(params.ParamForm):
     sql = forms.CharField(label="SQL", max_length=100_000, strip=False,
                           widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false",
                                                        "placeholder": "SELECT … FROM … WHERE …"}))
@@ -45,16 +46,16 @@ class ExplainForm(forms.Form):
 def explain_page(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
     context = frame(request, obj, "explain")
-    initial = _from_history(obj.pk, request.GET.get("statement", ""))
+    initial = _from_history(obj.pk, STATEMENT.get(request))
     context.update(form=ExplainForm(initial=initial), from_statement=initial.get("seq"))
     return render(request, TEMPLATE, context)
 
 
-def _from_history(target_id: int, seq: str) -> dict[str, object]:
+def _from_history(target_id: int, seq: int | None) -> dict[str, object]:
     """The form's prefill for ``?statement=<seq>``; 404 when the statement is not this target's."""
-    if not seq:
+    if seq is None:
         return {}
-    found = history_statements.statement(target_id, int(seq)) if seq.isdigit() else None
+    found = history_statements.statement(target_id, seq)
     if found is None:
         raise Http404("no such statement on this target")
     text = history_statements.query_text(found.pk)
@@ -65,7 +66,7 @@ def _from_history(target_id: int, seq: str) -> dict[str, object]:
 @role_required(OPERATOR)
 def explain_run(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
-    form = ExplainForm(request.POST)
+    form = ExplainForm.from_request(request)
     context = frame(request, obj, "explain")
     context["form"] = form
     if not form.is_valid():

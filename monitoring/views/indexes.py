@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.htmx import is_htmx
 from monitoring import selectors
 from monitoring.ui.frame import frame
@@ -25,6 +26,8 @@ FLAGS = {
     "invalid": "Invalid",
     "drop": "Drop candidates",
 }
+FLAG = params.Choice("flag", choices=tuple(FLAGS), soft=True)
+PICKED: params.Int[int | None] = params.Int("chart", default=None, minimum=1)   # the index whose scans to draw
 
 
 COLUMNS = [
@@ -46,7 +49,7 @@ def indexes_page(request: HttpRequest, target: str) -> HttpResponse:
     time_range = context["time_range"]
     rows = index_reports(obj.pk, obj.server_major, time_range.start, time_range.end)
     counts = {key: sum(1 for r in rows if _has_flag(r, key)) for key in FLAGS}
-    flag = request.GET.get("flag", "")
+    flag = FLAG.get(request)
     shown = [r for r in rows if _has_flag(r, flag)] if flag in FLAGS else rows
     table = Table(request, COLUMNS, shown, default_sort="-bytes")
     if table.wants_csv:
@@ -65,10 +68,10 @@ def indexes_page(request: HttpRequest, target: str) -> HttpResponse:
 
 
 def _picked(request: HttpRequest, rows: list[IndexReport]) -> IndexReport | None:
-    raw = request.GET.get("chart", "")
-    if not raw:
+    seq = PICKED.get(request)
+    if seq is None:
         return None
-    found = next((r for r in rows if str(r.seq) == raw), None)
+    found = next((r for r in rows if r.seq == seq), None)
     if found is None:
         raise Http404("no such index on this target")
     return found
@@ -95,5 +98,5 @@ def _flag_links(request: HttpRequest, counts: dict[str, int]) -> list[dict[str, 
         if key:
             params["flag"] = key
         out.append({"key": key, "label": label, "count": counts.get(key), "query": params.urlencode(),
-                    "active": request.GET.get("flag", "") == key})
+                    "active": FLAG.get(request) == key})
     return out

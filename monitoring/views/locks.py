@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.htmx import is_htmx, is_poll, no_change, unchanged
 from dbconsole.timerange import TimeRange
 from monitoring import selectors
@@ -27,6 +28,7 @@ TEMPLATE = "monitoring/locks.html"
 REGION = "locks-live"
 REPLAY = "lock-replay"
 TIMELINE_LIMIT = 500      # the newest incidents of a range; more would not be readable anyway
+SAMPLE: params.Int[int | None] = params.Int("sample", default=None, minimum=1, soft=True)   # from 1
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,8 @@ def _timeline(request: HttpRequest, obj: Target, time_range: TimeRange) -> Table
 
 
 def _sample_index(request: HttpRequest) -> int | None:
-    raw = (request.GET.get("sample") or "").strip()
-    return int(raw) - 1 if raw.isdigit() and int(raw) > 0 else None
+    sample = SAMPLE.get(request)
+    return sample - 1 if sample is not None else None
 
 
 def _replay_context(request: HttpRequest, obj: Target, replay: Replay) -> dict[str, Any]:

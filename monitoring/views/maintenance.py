@@ -17,7 +17,7 @@ from monitoring.history.selectors.maintenance import table_maintenance
 from monitoring.live.maintenance import read_maintenance
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
-from monitoring.ui.tables import Column, Table
+from monitoring.ui.tables import CSV, Column, Table
 from monitoring.views._live import render_live, render_target_error
 
 TEMPLATE = "monitoring/maintenance.html"
@@ -56,7 +56,7 @@ HISTORY_PREFIX = "history"
 @require_GET
 def maintenance(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
-    if request.GET.get("csv") == HISTORY_PREFIX:   # the history table's CSV link points at this page
+    if CSV.get(request) == HISTORY_PREFIX:   # the history table's CSV link points at this page
         return history(request, target)
     context = frame(request, obj, "maintenance")
     query = request.GET.urlencode()

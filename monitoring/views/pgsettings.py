@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dbconsole import params
 from dbconsole.formatting import readable_setting
 from monitoring import selectors
 from monitoring.history.selectors.configuration import (
@@ -25,6 +26,7 @@ from monitoring.ui.frame import frame
 from monitoring.ui.tables import Column, Table
 
 TEMPLATE = "monitoring/settings.html"
+SHOW_ALL = params.Flag("all", soft=True)   # every setting, not only the non-defaults
 
 CURRENT_COLUMNS = [
     Column("name", "Setting", search=True),
@@ -52,8 +54,8 @@ def settings_page(request: HttpRequest, target: str) -> HttpResponse:
     obj = selectors.target_by_name(target)
     context = frame(request, obj, "settings")
     time_range = context["time_range"]
-    show_all = request.GET.get("all") == "1"
-    looking_up = any(request.GET.get(f"settings-{key}") for key in ("q", "source", "category"))
+    show_all = SHOW_ALL.get(request)
+    looking_up = params.given(request, *(f"settings-{key}" for key in ("q", "source", "category")))
     non_default = not (show_all or looking_up)
     values = settings_current(obj.pk, non_default=non_default)
     # Sorted by a column when asked; otherwise as read, non-defaults first.

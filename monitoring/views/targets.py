@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from dbconsole import params
 from dbconsole.access import ADMIN, role_required
 from monitoring import selectors
 from monitoring.targets.connect import TargetError
@@ -15,7 +16,7 @@ from monitoring.targets.dsn import DsnError, parse_dsn
 from monitoring.targets.service import TargetInputError, add_target, check_target, remove_target
 
 
-class AddTargetForm(forms.Form):
+class AddTargetForm(params.ParamForm):
     name = forms.SlugField(max_length=63)
     dsn = forms.CharField(
         label="Connection string", max_length=1000,
@@ -35,7 +36,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(ADMIN)
 def add(request: HttpRequest) -> HttpResponse:
-    form = AddTargetForm(request.POST)
+    form = AddTargetForm.from_request(request)
     if form.is_valid():
         try:
             spec = parse_dsn(form.cleaned_data["dsn"])

@@ -169,9 +169,10 @@ def test_it_stores_a_hostile_user_name_as_typed_but_storable(viewer: User) -> No
     staff.force_login(admin)
     page = staff.get(reverse("audit-log")).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    # A NUL never reaches authenticate (the form refuses it); an overlong name is counted and audited
-    # under its first 150 characters (Django's form limits the length only in the HTML).
-    assert attempt(client, FORMS[0], "nul\x00name", "whatever") == 200
+    # A NUL never reaches authenticate (refused with a 400 before any view, dbconsole.badrequest); an
+    # overlong name is counted and audited under its first 150 characters (Django's form limits the
+    # length only in the HTML).
+    assert attempt(client, FORMS[0], "nul\x00name", "whatever") == 400
     assert attempt(client, FORMS[0], "x" * 400, "whatever") == 200
     assert attempt(client, FORMS[1], "y" * 4000, "whatever") == 200
     names = AuditEvent.objects.filter(action="login.failed").order_by("id").values_list("actor_name", flat=True)

@@ -287,7 +287,8 @@ def test_it_foreign_or_unknown_statements_are_404(shop: Shop, target_db: TargetD
     seq = shop.seqs[LOOKUP]
     assert client.get(_url("query-detail", other, seq)).status_code == 404
     assert client.get(_url("chart", other, "statement-calls", seq=seq)).status_code == 404
-    assert client.get(_url("chart", shop.target, "statement-io", seq="x")).status_code == 404
+    malformed = client.get(_url("chart", shop.target, "statement-io", seq="x"))   # not a number: a bad request
+    assert malformed.status_code == 400 and malformed.json()["error"]["message"].startswith("seq: must be a whole")
     assert client.get(_url("explain", other, statement=seq)).status_code == 404
     assert client.get(_url("query-detail", shop.target, 99_999)).status_code == 404
 
