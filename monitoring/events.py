@@ -29,6 +29,11 @@ RESTART = "restart"
 DATABASE_STATS_RESET = "database_stats_reset"        # pg_stat_database's stats_reset moved
 SETTINGS_CHANGED = "settings_changed"
 LOCK_INCIDENT = "lock_incident"                      # a LockIncident row, not an Event row
+# Written by the alerts app (above monitoring) when one of its alerts starts firing or resolves, so the
+# target's charts mark them like any other event without importing alerts. ``detail`` holds the alert's
+# rule, fingerprint, severity and id; ``message`` its summary.
+ALERT_FIRING = "alert_firing"
+ALERT_RESOLVED = "alert_resolved"
 
 # -- marker kinds -----------------------------------------------------------------------------------------
 
@@ -36,11 +41,15 @@ MARK_STATS_RESET = "stats_reset"
 MARK_RESTART = "restart"
 MARK_SETTINGS_CHANGE = "settings_change"
 MARK_LOCK_INCIDENT = "lock_incident"
+MARK_ALERT_FIRING = "alert_firing"
+MARK_ALERT_RESOLVED = "alert_resolved"
 MARK_NAMES: dict[str, str] = {
     MARK_STATS_RESET: "stats reset",
     MARK_RESTART: "server start",
     MARK_SETTINGS_CHANGE: "settings change",
     MARK_LOCK_INCIDENT: "lock incident",
+    MARK_ALERT_FIRING: "alert firing",
+    MARK_ALERT_RESOLVED: "alert resolved",
 }
 
 MARK_OF: dict[str, str] = {
@@ -51,12 +60,14 @@ MARK_OF: dict[str, str] = {
     DATABASE_STATS_RESET: MARK_STATS_RESET,
     SETTINGS_CHANGED: MARK_SETTINGS_CHANGE,
     LOCK_INCIDENT: MARK_LOCK_INCIDENT,
+    ALERT_FIRING: MARK_ALERT_FIRING,
+    ALERT_RESOLVED: MARK_ALERT_RESOLVED,
 }
 
 # Which events each family of chart marks. Target-wide history charts (overview, connections,
 # maintenance) leave evictions out: they change which statements are tracked, not the totals drawn.
 TARGET_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, DATABASE_STATS_RESET,
-                           SETTINGS_CHANGED, LOCK_INCIDENT})
+                           SETTINGS_CHANGED, LOCK_INCIDENT, ALERT_FIRING, ALERT_RESOLVED})
 # One statement's counters start again from zero at any pg_stat_statements reset or eviction.
 STATEMENT_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, STATEMENTS_EVICTED,
                               SETTINGS_CHANGED})

@@ -8,13 +8,23 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from monitoring.events import MARK_LOCK_INCIDENT, MARK_RESTART, MARK_SETTINGS_CHANGE, MARK_STATS_RESET, Marker
+from monitoring.events import (
+    MARK_ALERT_FIRING,
+    MARK_ALERT_RESOLVED,
+    MARK_LOCK_INCIDENT,
+    MARK_RESTART,
+    MARK_SETTINGS_CHANGE,
+    MARK_STATS_RESET,
+    Marker,
+)
 
 STYLES: dict[str, dict[str, str]] = {
     MARK_STATS_RESET: {"color": "#8a5cc2", "dash": "dot", "tag": "R"},
     MARK_RESTART: {"color": "#b3261e", "dash": "dash", "tag": "S"},
     MARK_SETTINGS_CHANGE: {"color": "#b36b00", "dash": "dot", "tag": "C"},
     MARK_LOCK_INCIDENT: {"color": "#c2410c", "dash": "solid", "tag": "L"},
+    MARK_ALERT_FIRING: {"color": "#d93025", "dash": "solid", "tag": "A"},
+    MARK_ALERT_RESOLVED: {"color": "#1e8e3e", "dash": "dot", "tag": "A"},
 }
 
 

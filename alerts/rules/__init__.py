@@ -1,0 +1,23 @@
+"""Alert rules: one module per rule family, each rule a ``Rule`` registered in ``base.REGISTRY``.
+
+``load_all()`` imports every module of this package with pkgutil, so a rule dropped in here is
+evaluated, listed on the settings page and documented by ``manage.py alerts rules`` without being
+named anywhere else.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+
+def load_all() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+def registry() -> dict[str, type]:
+    from alerts.rules.base import REGISTRY
+
+    load_all()
+    return dict(sorted(REGISTRY.items()))
