@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
@@ -134,7 +135,9 @@ def test_channel(channel: Channel, *, actor: Any = None, request: Any = None) ->
     sample = Alert(rule="dbconsole_test", fingerprint="0" * 16, severity="info", state=AlertState.FIRING,
                    labels={"alertname": "dbconsole_test", "target": "dbconsole", "severity": "info"},
                    annotations={"summary": f"test notification of channel {channel.name}",
-                                "description": "sent from dbconsole to check this channel; nothing is wrong"},
+                                "description": "sent from dbconsole to check this channel; nothing is wrong",
+                                "runbook": "nothing to do: this message proves the channel works",
+                                "runbook_url": f"{settings.EXTERNAL_URL}/alerts/channels/"},
                    started_at=now, fired_at=now, last_seen_at=now, link="/alerts/")
     labels = {"alertname": "dbconsole_test"}
     key = group_key(labels)

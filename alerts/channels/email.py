@@ -16,7 +16,9 @@ KIND = "email"
 
 def render(payload: dict[str, Any]) -> tuple[str, str]:
     groups = payload["groupLabels"]
-    subject = f"[{payload['status'].upper()}] {groups.get('alertname', '')} on {groups.get('target', '')}"
+    subject = f"[{payload['status'].upper()}] {groups.get('alertname', '')}"
+    if groups.get("target"):
+        subject += f" on {groups['target']}"
     parts = []
     for alert in payload["alerts"]:
         annotations = alert["annotations"]

@@ -59,6 +59,8 @@ class CollectorFailing(Rule):
     page = "overview"
 
     def evaluate(self, ctx: Context) -> Verdict:
+        if not _ran(ctx):
+            return Verdict.unknown("no collection has run yet")
         findings = []
         for status in ctx.statuses.values():
             if status.ok or status.status == "never" or status.status in CONNECTION_FAILURES:
@@ -92,6 +94,8 @@ class CollectorStale(Rule):
     def evaluate(self, ctx: Context) -> Verdict:
         if not ctx.target.enabled:
             return Verdict("ok", "collection is switched off for this target")
+        if not _ran(ctx):
+            return Verdict.unknown("no collection has run yet")
         findings = []
         for status in ctx.statuses.values():
             if status.last_success_at is None or not status.ok:
@@ -105,3 +109,7 @@ class CollectorStale(Rule):
                     description=f"last success {status.last_success_at:%Y-%m-%d %H:%M:%S} UTC; every "
                                 f"{ctx.interval(status.collector)} s expected"))
         return Verdict.of(findings, "every collector on schedule")
+
+
+def _ran(ctx: Context) -> bool:
+    return any(s.status != "never" for s in ctx.statuses.values())

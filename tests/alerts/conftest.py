@@ -23,6 +23,18 @@ from monitoring.models import Target
 from tests.alerts.receiver import Receiver, http_receiver
 
 
+@pytest.fixture(autouse=True)
+def _roles(transactional_db: Any) -> None:
+    """These tests commit (the collectors' signal fires on commit), and each flush drops the role groups
+    the data migration made: bring them back."""
+    from django.contrib.auth.models import Group
+
+    from dbconsole.access import ROLES
+
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+
+
 @pytest.fixture
 def pipeline(redis_server: RedisServer, settings: Any) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_server.url)
