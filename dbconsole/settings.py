@@ -227,6 +227,8 @@ EXTERNAL_URL = env_str("DBCONSOLE_EXTERNAL_URL", f"http://127.0.0.1:{WEB_PORT}")
 ALERTS_DELIVERY_ATTEMPTS = env_int("DBCONSOLE_ALERTS_DELIVERY_ATTEMPTS", 5, minimum=1, maximum=20)
 ALERTS_RETRY_BACKOFF_S: float = env_int("DBCONSOLE_ALERTS_RETRY_BACKOFF_S", 5, minimum=1, maximum=600)
 ALERTS_HTTP_TIMEOUT_S = env_int("DBCONSOLE_ALERTS_HTTP_TIMEOUT_S", 10, minimum=1, maximum=120)
+# Flapping guard: the Nth episode of one alert within 15 minutes keeps firing until quiet for 15 minutes (0: off).
+ALERTS_FLAP_EPISODES = env_int("DBCONSOLE_ALERTS_FLAP_EPISODES", 3, minimum=0, maximum=100)
 # Email channels go through Django's mail backend (SMTP).
 EMAIL_HOST = env_str("DBCONSOLE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DBCONSOLE_EMAIL_PORT", 25, minimum=1, maximum=65535)

@@ -1,6 +1,6 @@
 """One try to deliver a notification, stored as a ``DeliveryAttempt``; the next try's delay.
 
-Retries back off exponentially with jitter (``ALERTS_RETRY_BACKOFF_S`` × 2ⁿ, ±20 %) up to
+Retries back off exponentially with jitter (``ALERTS_RETRY_BACKOFF_S`` x 2ⁿ, ±20 %) up to
 ``ALERTS_DELIVERY_ATTEMPTS`` tries; then the notification is ``failed`` — shown on the Alerts and
 Channels pages with every attempt's error, never dropped silently.
 """

@@ -30,7 +30,8 @@ def effective(target: Target, rules: dict[str, type[Rule]]) -> dict[str, Effecti
     out = {}
     for key, rule in rules.items():
         layers = [r for r in (fleet.get(key), mine.get(key)) if r is not None]
-        enabled, for_s, keep_s, params, updated = True, rule.for_s, rule.keep_firing_s, {}, None
+        enabled, for_s, keep_s, updated = True, rule.for_s, rule.keep_firing_s, None
+        params: dict[str, Any] = {}
         for row in layers:
             enabled = row.enabled
             for_s = row.for_s if row.for_s is not None else for_s

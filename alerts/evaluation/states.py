@@ -6,7 +6,7 @@
   the condition has been gone for the rule's ``keep_firing_for`` (hysteresis), and immediately for a rule
   switched off;
 * an ``unknown`` verdict changes nothing: what we cannot see neither fires nor resolves anything;
-* flapping guard: an alert that starts firing for the ``FLAP_EPISODES``-th time within ``FLAP_WINDOW``
+* flapping guard: an alert that starts firing for the ``ALERTS_FLAP_EPISODES``-th time within ``FLAP_WINDOW``
   is marked flapping, and its episode keeps firing until it has been quiet for the whole window —
   one notification instead of a storm, and the alert says it flaps;
 * inhibition: while the target's ``target_down`` fires, its other open alerts are ``inhibited`` (kept,
@@ -30,7 +30,6 @@ from dbconsole.thresholds import UNKNOWN
 from monitoring.models import Target
 
 FLAP_WINDOW = dt.timedelta(minutes=15)
-FLAP_EPISODES = 3
 DOWN_RULE = "target_down"
 
 
@@ -62,7 +61,8 @@ def apply(target: Target, rules: dict[str, type[Rule]], verdicts: dict[str, Verd
                               state=AlertState.PENDING)
                 open_alerts[fp] = alert
             _update(alert, rule, finding, labels, now)
-            if alert.state == AlertState.PENDING and now - alert.started_at >= dt.timedelta(seconds=effective[key].for_s):
+            due = now - alert.started_at >= dt.timedelta(seconds=effective[key].for_s)
+            if alert.state == AlertState.PENDING and due:
                 alert.state, alert.fired_at = AlertState.FIRING, now
                 alert.flapping = _flapping(fp, now)
                 changes.fired.append(alert)
@@ -97,14 +97,14 @@ def _update(alert: Alert, rule: type[Rule], finding: Finding, labels: dict[str, 
     alert.severity = finding.severity
     alert.instance = finding.instance[:300]
     alert.labels = {**labels, "severity": finding.severity}
-    alert.annotations = annotations(rule, finding)
+    alert.annotations = annotations_of(rule, finding)
     alert.value = finding.value
     alert.link = (finding.link or "")[:500]
     alert.last_seen_at = now
     alert.cleared_at = None
 
 
-def annotations(rule: type[Rule], finding: Finding) -> dict[str, str]:
+def annotations_of(rule: type[Rule], finding: Finding) -> dict[str, str]:
     out: dict[str, Any] = {
         "summary": finding.summary,
         "description": finding.description or finding.summary,
@@ -117,6 +117,8 @@ def annotations(rule: type[Rule], finding: Finding) -> dict[str, str]:
 
 
 def _flapping(fp: str, now: dt.datetime) -> bool:
+    if not settings.ALERTS_FLAP_EPISODES:
+        return False
     earlier = Alert.objects.filter(fingerprint=fp, fired_at__gte=now - FLAP_WINDOW).exclude(
         state__in=OPEN_STATES).count()
-    return earlier + 1 >= FLAP_EPISODES
+    return earlier + 1 >= settings.ALERTS_FLAP_EPISODES

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alerts.rules.base import Rule
 
 
 def load_all() -> None:
@@ -16,7 +20,7 @@ def load_all() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
-def registry() -> dict[str, type]:
+def registry() -> dict[str, type[Rule]]:
     from alerts.rules.base import REGISTRY
 
     load_all()

@@ -4,6 +4,7 @@ dropped, deadlocks, bursts of temporary files, checkpoints requested rather than
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from django.template.defaultfilters import filesizeformat
 
@@ -38,7 +39,7 @@ class CacheHitDrop(Rule):
         if len(samples) < 2:
             return Verdict.unknown("fewer than two database samples in the window yet")
         hit = read = 0.0
-        for before, after in zip(samples, samples[1:], strict=False):
+        for before, after in itertools.pairwise(samples):
             hit += delta(after["blks_hit"], before["blks_hit"])
             read += delta(after["blks_read"], before["blks_read"])
         total = hit + read

@@ -13,7 +13,7 @@ from monitoring.models import Statement
 
 # The baselines, most telling first: the same hour a week back (weekly rhythm), then the day before.
 BASELINES = ((dt.timedelta(days=7), "the same hour last week"), (dt.timedelta(days=1), "the same hour yesterday"))
-# A statement that went from 0.02 ms to 0.2 ms is 10× slower and nobody cares: it must also have lost this much.
+# A statement that went from 0.02 ms to 0.2 ms is 10x slower and nobody cares: it must also have lost this much.
 MIN_SLOWDOWN_MS = 1.0
 TEXT_CHARS = 600
 
@@ -23,7 +23,7 @@ class QueryRegression(Rule):
     key = "query_regression"
     title = "Query regression"
     doc = ("A statement's mean execution time over the last ``query_regression_window_seconds`` (15 min) is "
-           "``query_regression_ratio`` times its baseline or more (3× warns, 10× critical) — the baseline being "
+           "``query_regression_ratio`` times its baseline or more (3x warns, 10x critical) — the baseline being "
            "its mean over the same clock hour last week, else the day before (the slower of the two when both "
            "exist), read from the stored hourly history. Both need ``query_regression_min_calls`` calls (20), "
            f"and the mean must have grown by {MIN_SLOWDOWN_MS:g} ms at least.")
@@ -58,7 +58,7 @@ class QueryRegression(Rule):
         if not candidates:
             return Verdict("ok", f"{len(recent)} statement(s) with {min_calls}+ calls in the last "
                                  f"{format_duration(window.total_seconds())}, none slower than "
-                                 f"{ctx.thresholds.bound(self.threshold, 'warning'):g}× its baseline")
+                                 f"{ctx.thresholds.bound(self.threshold, 'warning'):g}x its baseline")
         statements = {s.seq: s for s in Statement.objects.select_related("text").filter(
             target=ctx.target, seq__in=[c[0] for c in candidates])}
         findings = []
@@ -67,7 +67,7 @@ class QueryRegression(Rule):
             queryid = str(statement.queryid) if statement else f"seq {seq}"
             text = (statement.text.text if statement and statement.text else "")[:TEXT_CHARS]
             findings.append(Finding(
-                severity, f"statement {queryid} is {ratio:.1f}× slower: {format_ms(now.mean_ms)} per call over the "
+                severity, f"statement {queryid} is {ratio:.1f}x slower: {format_ms(now.mean_ms)} per call over the "
                           f"last {format_duration(window.total_seconds())} vs {format_ms(base.mean_ms)} {label}",
                 instance=queryid, value=ratio, labels={"queryid": queryid},
                 description=f"{now.calls:,} calls now, {base.calls:,} in the baseline hour; "

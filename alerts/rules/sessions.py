@@ -38,8 +38,8 @@ class LockWait(Rule):
             if severity is None:
                 continue
             findings.append(_chain_finding(ctx, seen, nodes, waited, severity))
-        return Verdict.of(findings, f"no session waited {format_duration(ctx.thresholds.bound(self.threshold, 'warning'))}"
-                                    " on a lock in the newest collection")
+        bound = format_duration(ctx.thresholds.bound(self.threshold, "warning"))
+        return Verdict.of(findings, f"no session waited {bound} on a lock in the newest collection")
 
 
 def _chain_finding(ctx: Context, seen: OpenIncident, nodes: list[dict[str, Any]], waited: float,

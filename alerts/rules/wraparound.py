@@ -13,7 +13,7 @@ class Wraparound(Rule):
     key = "wraparound"
     title = "Transaction id wraparound"
     doc = ("The database's xid (or mxid) age against autovacuum_(multixact_)freeze_max_age "
-           "(``wraparound_freeze_age_ratio``: warning from 1×, critical from 2×) and the hard "
+           "(``wraparound_freeze_age_ratio``: warning from 1x, critical from 2x) and the hard "
            f"``wraparound_age`` (critical from 1.5 billion; writes stop near {XID_LIMIT:,}).")
     runbook = ("Maintenance page: which tables are oldest? Make sure the anti-wraparound autovacuum runs and "
                "finishes (nothing cancels it, cost limits not too low); look for long transactions, stale slots "
@@ -34,7 +34,7 @@ class Wraparound(Rule):
             if severity:
                 oldest = ", ".join(f"{t.name} ({t.xid_age if label == 'xid' else t.mxid_age:,})"
                                    for t in ctx.health.oldest_tables)
-                findings.append(Finding(severity, f"{label} age {age:,} is {age / limit:.1f}× its freeze_max_age",
+                findings.append(Finding(severity, f"{label} age {age:,} is {age / limit:.1f}x its freeze_max_age",
                                         instance=label, value=age / limit, labels={"counter": label},
                                         description=f"oldest tables: {oldest}" if oldest else ""))
         return Verdict.of(findings, f"xid age {int(database['xid_age']):,}")

@@ -50,7 +50,7 @@ def rule_settings(request: HttpRequest, target: str) -> HttpResponse:
                 messages.success(request, f"Saved {key} for {obj.name}")
                 return redirect("alerts-rules", obj.name)
         else:
-            error = {"rule": key, "messages": [f"{f}: {', '.join(e)}" for f, e in form.errors.items()]}
+            error = {"rule": key, "messages": [f"{f}: {', '.join(map(str, e))}" for f, e in form.errors.items()]}
     context = frame(request, obj, "alerts-target")
     context.update(rules=selectors.rule_rows(obj), error=error, levels=LEVELS)
     return render(request, "alerts/rules.html", context, status=400 if error else 200)

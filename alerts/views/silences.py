@@ -32,7 +32,9 @@ class SilenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["rule"].choices = [("", "every rule"), *((k, k) for k in registry())]
+        rule = self.fields["rule"]
+        assert isinstance(rule, forms.ChoiceField)
+        rule.choices = [("", "every rule"), *((k, k) for k in registry())]
 
     def clean_labels(self) -> dict[str, str]:
         labels = {}

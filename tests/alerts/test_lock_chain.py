@@ -49,7 +49,8 @@ def test_it_sends_one_grouped_notification_naming_the_root_blocker_and_then_its_
     assert resolved.body["alerts"][0]["fingerprint"] == alert["fingerprint"]
     assert resolved.body["groupKey"] == firing.body["groupKey"]
     episode = Alert.objects.get(fingerprint=alert["fingerprint"])
-    assert episode.state == "resolved" and episode.fired_at <= episode.resolved_at
+    assert episode.state == "resolved" and episode.fired_at and episode.resolved_at
+    assert episode.fired_at <= episode.resolved_at
     assert Notification.objects.filter(state="delivered").count() == 2
     # The target's charts mark both transitions (monitoring's events, written by alerts).
     assert set(Event.objects.filter(target=target, collector="alerts").values_list("kind", flat=True)) == {

@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
     def _channel_test(self, o: dict[str, Any]) -> None:
         channel = _channel(o["name"])
-        notification, sent = actions.test_channel(channel)
+        _notification, sent = actions.test_channel(channel)
         if not sent.ok:
             raise CommandError(f"test notification to {channel.name} failed: {sent.error}")
         self.stdout.write(f"test notification delivered to {channel.name}"

@@ -44,7 +44,8 @@ def recent_means(target_id: int, start: dt.datetime, end: dt.datetime, min_calls
     with connection.cursor() as cur:
         cur.execute(SQL.load("statements/means_recent"),
                     {"target": target_id, "start": start, "end": end, "min_calls": max(int(min_calls), 1)})
-        return {seq: Mean(calls=int(calls), exec_ms=int(exec_us or 0) / 1000) for seq, calls, exec_us in cur.fetchall()}
+        return {seq: Mean(calls=int(calls), exec_ms=int(exec_us or 0) / 1000)
+                for seq, calls, exec_us in cur.fetchall()}
 
 
 def hour_means(target_id: int, hour: dt.datetime, min_calls: int = 1) -> HourMeans:
@@ -58,5 +59,6 @@ def hour_means(target_id: int, hour: dt.datetime, min_calls: int = 1) -> HourMea
             "target": target_id, "end_day": floor_day(end_hour), "end_hour": end_hour,
             "start_day": floor_day(start_hour), "start_hour": start_hour, "min_calls": max(int(min_calls), 1),
         })
-        means = {seq: Mean(calls=int(calls), exec_ms=int(exec_us or 0) / 1000) for seq, calls, exec_us in cur.fetchall()}
+        means = {seq: Mean(calls=int(calls), exec_ms=int(exec_us or 0) / 1000)
+                 for seq, calls, exec_us in cur.fetchall()}
     return HourMeans(hour=end_hour, covered=True, means=means)
