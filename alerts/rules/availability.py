@@ -8,8 +8,8 @@ from alerts.rules.context import CONNECTION_FAILURES, Context
 from dbconsole.formatting import format_duration
 from dbconsole.thresholds import CRITICAL, WARNING
 
-# Two failed attempts in a row before "down": one refused connection can be a restart's blink, and
-# the collector's own quick retry (2-3 s later) confirms it well inside one 10-s cycle.
+# Two failed attempts in a row (any collectors) before "down": one refused connection can be a restart's
+# blink; the other 10-s collector, or the collector's own quick retry (2-3 s later), confirms it at once.
 DOWN_AFTER_FAILURES = 2
 
 
@@ -34,11 +34,15 @@ class TargetDown(Rule):
         newest = max(attempted, key=lambda s: s.last_attempt_at)   # type: ignore[arg-type,return-value]
         if newest.ok or newest.status not in CONNECTION_FAILURES:
             return Verdict("ok", f"answered at {newest.last_attempt_at:%H:%M:%S} UTC ({newest.collector})")
-        failing = [s for s in attempted if s.status in CONNECTION_FAILURES]
-        if max(s.consecutive_failures for s in failing) < DOWN_AFTER_FAILURES:
-            return Verdict("ok", f"one failed attempt ({newest.status}); waiting for the retry to confirm")
-        since = max((s.last_success_at for s in attempted if s.last_success_at), default=None)
-        down_for = f", last answer {format_duration((ctx.now - since).total_seconds())} ago" if since else ""
+        # Failed attempts since the last success of any collector: activity and locks both run every 10 s,
+        # so the second failed attempt usually comes a moment after the first (or the collector's retry).
+        last_success = max((s.last_success_at for s in attempted if s.last_success_at), default=None)
+        failed = sum(s.consecutive_failures for s in attempted if s.status in CONNECTION_FAILURES
+                     and (last_success is None or s.last_attempt_at > last_success))   # type: ignore[operator]
+        if failed < DOWN_AFTER_FAILURES:
+            return Verdict("ok", f"one failed attempt ({newest.status}); waiting for another to confirm")
+        down_for = (f", last answer {format_duration((ctx.now - last_success).total_seconds())} ago"
+                    if last_success else "")
         return Verdict.of([Finding(
             CRITICAL, f"{ctx.target.name} does not answer: {newest.status}{down_for}",
             description=f"{newest.reason}" + (f" — {newest.hint}" if newest.hint else ""),
