@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
 from alerts.evaluation.fingerprint import fingerprint, labels_of
 from alerts.evaluation.settings import Effective
@@ -99,7 +100,8 @@ def _update(alert: Alert, rule: type[Rule], finding: Finding, labels: dict[str, 
     alert.labels = {**labels, "severity": finding.severity}
     alert.annotations = annotations_of(rule, finding)
     alert.value = finding.value
-    alert.link = (finding.link or "")[:500]
+    # Every alert links to the page that explains it: the finding's own, else the rule's page of the target.
+    alert.link = (finding.link or reverse(rule.page, args=[alert.labels["target"]]))[:500]
     alert.last_seen_at = now
     alert.cleared_at = None
 
