@@ -73,7 +73,8 @@ def tick() -> dict[str, int]:
     now = timezone.now()
     recent = set(TargetEvaluation.objects.filter(at__gte=now - dt.timedelta(seconds=EVALUATE_AT_LEAST_S))
                  .values_list("target_id", flat=True))
-    queued = sum(queue_evaluation(pk) for pk in Target.objects.exclude(pk__in=recent).values_list("pk", flat=True))
+    stale = Target.objects.filter(enabled=True).exclude(pk__in=recent).values_list("pk", flat=True)
+    queued = sum(queue_evaluation(pk) for pk in stale)
     flushed = 0
     for target in Target.objects.filter(pk__in=Alert.objects.filter(state=AlertState.FIRING).values("target_id")):
         for notification in flush_target(target, now):

@@ -4,6 +4,8 @@ A real Celery worker (every queue) and real Celery beat with the default interva
 activity and locks collected every 10 s, the alerts tick every 10 s) watch one target; a webhook channel
 points at an HTTP receiver in this process. Then, in turn:
 
+Each event starts at a random moment of the collection cycle.
+
 * target down — the target cluster is stopped: latency = stop → the ``target_down`` firing notification
   received; it is started again: resolve latency = accepting connections → the resolved notification;
 * lock chain — a holder keeps a row lock, two sessions queue behind it: the condition is true once the
@@ -24,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -179,6 +182,9 @@ def main() -> None:
                 fire: dict[str, list[float]] = {"down": [], "lock": []}
                 resolve: list[float] = []
                 for i in range(events):
+                    # Each event starts at a random moment of the 10-s collection cycle: right after the
+                    # previous notification it would always start just after a collection (the worst case).
+                    time.sleep(random.uniform(0, 10))
                     if i % 2 == 0:
                         say(f"p7: event {i + 1}/{events}: target down")
                         stopped = time.time()
@@ -196,7 +202,8 @@ def main() -> None:
                             fire["lock"].append(inbox.wait(waiting_since, alert_is("lock_wait", "firing")) - condition)
                         released = time.time()
                         resolve.append(inbox.wait(released, alert_is("lock_wait", "resolved")) - released)
-                        say(f"p7:   fired {fire['lock'][-1]:.1f}s after the condition, resolved after {resolve[-1]:.1f}s")
+                        say(f"p7:   fired {fire['lock'][-1]:.1f}s after the condition, "
+                            f"resolved after {resolve[-1]:.1f}s")
             finally:
                 sampling.set()
                 sampler.join(timeout=5)

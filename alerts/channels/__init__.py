@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import cache
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from alerts.channels.base import Sent
 NOT_KINDS = {"base", "payload", "http"}
 
 
+@cache
 def senders() -> dict[str, Callable[[Any, dict[str, Any]], Sent]]:
     out = {}
     for module in pkgutil.iter_modules(__path__):

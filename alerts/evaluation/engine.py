@@ -60,7 +60,8 @@ def evaluate_target(target_id: int, now: dt.datetime | None = None) -> Outcome |
         outcome = Outcome(target_id=target.pk)
         has_previous = bool(previous.verdicts)
         for key, rule in rules.items():
-            if key == CannotEvaluate.key or not settings[key].enabled:
+            # A target whose collection is switched off is watched by nobody: no verdict, its alerts resolve.
+            if key == CannotEvaluate.key or not settings[key].enabled or not target.enabled:
                 continue
             verdict = _source_verdict(ctx, rule)
             if verdict is None and has_previous:
@@ -70,7 +71,7 @@ def evaluate_target(target_id: int, now: dt.datetime | None = None) -> Outcome |
                 outcome.rules_run += 1
             outcome.verdicts[key] = verdict
         ctx.verdicts = outcome.verdicts
-        if settings[CannotEvaluate.key].enabled:
+        if settings[CannotEvaluate.key].enabled and target.enabled:
             outcome.verdicts[CannotEvaluate.key] = CannotEvaluate().evaluate(ctx)
         changes = states.apply(target, rules, outcome.verdicts, settings, now)
         markers.record(changes)

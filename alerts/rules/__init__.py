@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,7 +21,9 @@ def load_all() -> None:
         importlib.import_module(f"{__name__}.{module.name}")
 
 
+@cache
 def registry() -> dict[str, type[Rule]]:
+    """Every rule by key, sorted (loaded once per process)."""
     from alerts.rules.base import REGISTRY
 
     load_all()

@@ -38,7 +38,8 @@ class TargetDown(Rule):
         # so the second failed attempt usually comes a moment after the first (or the collector's retry).
         last_success = max((s.last_success_at for s in attempted if s.last_success_at), default=None)
         failed = sum(s.consecutive_failures for s in attempted if s.status in CONNECTION_FAILURES
-                     and (last_success is None or s.last_attempt_at > last_success))   # type: ignore[operator]
+                     and s.last_attempt_at is not None
+                     and (last_success is None or s.last_attempt_at > last_success))
         if failed < DOWN_AFTER_FAILURES:
             return Verdict("ok", f"one failed attempt ({newest.status}); waiting for another to confirm")
         down_for = (f", last answer {format_duration((ctx.now - last_success).total_seconds())} ago"

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from alerts import actions, selectors
@@ -65,4 +66,5 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, f"Acknowledged {alert.rule} on {alert.target.name}: no repeat notifications "
                               "while it fires; its resolution is still sent.")
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "alerts")
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if back and safe else "alerts")
