@@ -49,9 +49,11 @@ def evaluate_target(target_id: int, now: dt.datetime | None = None) -> Outcome |
         return None
     rules = registry()
     with transaction.atomic():
-        TargetEvaluation.objects.get_or_create(target=target, defaults={"at": now})
         # Row lock: a second evaluation of the same target waits for this one (never interleaves).
-        previous = TargetEvaluation.objects.select_for_update().get(target=target)
+        previous = TargetEvaluation.objects.select_for_update().filter(target=target).first()
+        if previous is None:
+            TargetEvaluation.objects.get_or_create(target=target, defaults={"at": now})
+            previous = TargetEvaluation.objects.select_for_update().get(target=target)
         statuses = {s.collector: s for s in CollectorStatus.objects.filter(target=target)}
         settings = effective(target, rules)
         ctx = Context(target=target, now=now, statuses=statuses,
@@ -99,7 +101,7 @@ def _reusable(previous: TargetEvaluation, key: str, rule: type[Rule], stamps: di
               settings: Effective) -> Verdict | None:
     """The previous verdict, when nothing it depends on has changed since it was made."""
     data = previous.verdicts.get(key)
-    if not rule.sources or data is None or data.get("status") == "unknown":
+    if not rule.sources or data is None:
         return None
     if any(stamps.get(c) != previous.stamps.get(c) for c in rule.sources):
         return None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from alerts.models import Alert
 from monitoring.collectors.base import CollectContext
 from monitoring.collectors.runner import collector_for
+from monitoring.history import partitions
 from monitoring.history.rollups_statements import rollup_target
 from monitoring.models import Target
 from monitoring.targets.connect import Guard, connect
@@ -30,6 +31,7 @@ LOOKUP = "SELECT v FROM regress_items WHERE id = %s"
 def store_statements_at(target: Target, at: dt.datetime) -> None:
     """The statements collector's own read and store, stamped ``at`` (the store path the runner uses)."""
     collector = collector_for("statements")
+    partitions.ensure_ahead(at, days_ahead=1)   # the past day's partitions (maintenance only makes them ahead)
     with connect(target, Guard.default()) as conn:
         ctx = CollectContext(target=target, server_version_num=conn.info.server_version, captured_at=at)
         ctx = replace(ctx, prepared=collector.prepare(ctx))
