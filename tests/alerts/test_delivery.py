@@ -153,3 +153,38 @@ def test_it_lets_operators_silence_and_acknowledge_and_refuses_viewers(
     assert "target_down" in page and "looking at it" in page and "kernel upgrade" in page
     assert AuditEvent.objects.filter(action="alerts.alert.acknowledge", target=target).exists()
     assert AuditEvent.objects.filter(action="alerts.maintenance.create", target=target).exists()
+
+
+def test_it_speaks_slack_pagerduty_and_apprise_to_their_receivers(
+        pipeline: object, pg18_db: TargetDb) -> None:
+    from tests.alerts.receiver import http_receiver
+
+    with http_receiver("/slack") as slack, http_receiver("/pd") as pd, http_receiver("/apprise") as tail:
+        actions.add_channel("chat", "slack", secret=slack.url)
+        actions.add_channel("pager", "pagerduty", secret="R" * 32, url=pd.url, min_severity="critical")
+        actions.add_channel("tail", "apprise", secret=tail.url.replace("http://", "json://"))
+        target = pg18_db.make_target("payments")
+        run_port = target.port
+        target.port = free_port()
+        target.save()
+        collect(target, "activity", "activity")
+        message = slack.wait_for(lambda m: True, what="the Slack message").body
+        assert message["text"].startswith("[FIRING] target_down on payments")
+        assert "payments does not answer" in message["blocks"][1]["text"]["text"]
+        trigger = pd.wait_for(lambda m: m.body["event_action"] == "trigger", what="the trigger").body
+        assert trigger["routing_key"] == "R" * 32 and trigger["payload"]["severity"] == "critical"
+        assert trigger["payload"]["source"] == "payments" and len(trigger["dedup_key"]) == 16
+        assert "target_down" in tail.wait_for(lambda m: True, what="apprise's JSON").body["title"]
+
+        target.port = run_port
+        target.save()
+        collect(target, "activity")
+        resolve = pd.wait_for(lambda m: m.body["event_action"] == "resolve", what="the resolve").body
+        assert resolve["dedup_key"] == trigger["dedup_key"] and "payload" not in resolve
+        assert slack.wait_for(lambda m: m.body["text"].startswith("[RESOLVED]"), what="resolved on Slack")
+
+
+def test_it_escapes_what_a_monitored_database_says_before_slack_reads_it() -> None:
+    from alerts.channels.slack import escape
+
+    assert escape("<!channel> & <https://evil|click>") == "&lt;!channel&gt; &amp; &lt;https://evil|click&gt;"

@@ -3,6 +3,7 @@ CLI's OS user, like every other command).
 
     manage.py alerts channel add NAME --webhook URL [--kind generic|slack|pagerduty|email|apprise]
                                  [--severity info|warning|critical] [--tag prod] [--email a@b.c]
+                                 [--events-url URL] [--no-resolved]
     manage.py alerts channel test NAME
     manage.py alerts channel list
     manage.py alerts channel remove NAME
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         add.add_argument("--tag", action="append", default=[], help="only targets with this tag (repeatable)")
         add.add_argument("--email", action="append", default=[], help="recipient (email kind; repeatable)")
         add.add_argument("--no-resolved", action="store_true", help="do not send resolved notifications")
+        add.add_argument("--events-url", default="", help="pagerduty: another Events API URL (e.g. the EU one)")
         test = verbs.add_parser("test", help="send a test notification now")
         test.add_argument("name")
         verbs.add_parser("list", help="list channels")
@@ -74,7 +76,8 @@ class Command(BaseCommand):
         if o["kind"] != ChannelKind.EMAIL and not o["url"]:
             raise CommandError("--webhook URL is required (the routing key for pagerduty)")
         channel = actions.add_channel(o["name"], o["kind"], secret=o["url"], emails=o["email"],
-                                      min_severity=o["severity"], tags=o["tag"], send_resolved=not o["no_resolved"])
+                                      min_severity=o["severity"], tags=o["tag"], send_resolved=not o["no_resolved"],
+                                      url=o["events_url"])
         self.stdout.write(f"channel {channel.name} added: {channel.kind} {channel.display or ', '.join(channel.emails)}"
                           f", severity ≥ {channel.min_severity}, "
                           f"{'tags ' + ', '.join(channel.tags) if channel.tags else 'every target'}")
