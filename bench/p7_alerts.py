@@ -155,7 +155,7 @@ def main() -> None:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dbconsole", "worker", "--pool", "threads", "--concurrency",
                  "8", "--queues", ",".join(WORKER_QUEUES), "--without-gossip", "--without-mingle", "--loglevel",
-                 "ERROR"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                 "INFO", "--logfile", str(STATE / "p7-worker.log")], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True)
             beat = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dbconsole", "beat", "--loglevel", "ERROR", "--schedule",
@@ -200,6 +200,8 @@ def main() -> None:
                         with lock_chain(conninfo) as waiting_since:
                             condition = waiting_since + threshold
                             fire["lock"].append(inbox.wait(waiting_since, alert_is("lock_wait", "firing")) - condition)
+                            if fire["lock"][-1] > 30:
+                                explain_slow(target)
                         released = time.time()
                         resolve.append(inbox.wait(released, alert_is("lock_wait", "resolved")) - released)
                         say(f"p7:   fired {fire['lock'][-1]:.1f}s after the condition, "
@@ -221,6 +223,20 @@ def main() -> None:
                   f"evaluations={len(ms)} rules_graded_per_cycle_p50={statistics.median(rules):.0f}", flush=True)
     finally:
         redis.stop()
+
+
+def explain_slow(target: Any) -> None:
+    """What the history said while a notification was late (for the worker log next to it)."""
+    from alerts.models import TargetEvaluation
+    from monitoring.models import CollectorStatus
+
+    for status in CollectorStatus.objects.filter(target=target, collector__in=["activity", "locks"]):
+        say(f"p7:   slow: {status.collector} {status.status} attempt {status.last_attempt_at:%H:%M:%S} "
+            f"success {status.last_success_at:%H:%M:%S} {status.reason}")
+    evaluation = TargetEvaluation.objects.filter(target=target).first()
+    if evaluation is not None:
+        say(f"p7:   slow: evaluated {evaluation.at:%H:%M:%S}: {evaluation.verdicts.get('lock_wait')}")
+    say(f"p7:   slow: worker log {STATE / 'p7-worker.log'}")
 
 
 def _wait(predicate: Callable[[], bool], timeout: float = 120.0) -> None:

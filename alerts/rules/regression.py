@@ -10,6 +10,7 @@ from alerts.rules.context import Context
 from dbconsole.formatting import format_duration, format_ms
 from monitoring.history.selectors.statement_means import HourMeans, Mean, hour_means, recent_means
 from monitoring.models import Statement
+from pgsql.ident import quote_ident_if_needed
 
 # The baselines, most telling first: the same hour a week back (weekly rhythm), then the day before.
 BASELINES = ((dt.timedelta(days=7), "the same hour last week"), (dt.timedelta(days=1), "the same hour yesterday"))
@@ -55,6 +56,12 @@ class QueryRegression(Rule):
             severity = grade_finding(ctx.thresholds.grade(self.threshold, ratio))
             if severity and now.mean_ms - base.mean_ms >= MIN_SLOWDOWN_MS:
                 candidates.append((seq, now, base, label, ratio, severity))
+        hidden = ctx.statuses.get("statements")
+        if not candidates and hidden is not None and hidden.status == "partial" and "hidden" in hidden.reason:
+            # Statements of other users are invisible to the role: "none regressed" would be a guess.
+            role = quote_ident_if_needed(ctx.target.username)
+            return Verdict.unknown(hidden.reason, f"GRANT pg_read_all_stats TO {role};", actionable=True,
+                                   cause="grant:pg_read_all_stats")
         if not candidates:
             return Verdict("ok", f"{len(recent)} statement(s) with {min_calls}+ calls in the last "
                                  f"{format_duration(window.total_seconds())}, none slower than "

@@ -6,6 +6,8 @@ from __future__ import annotations
 from alerts.rules.base import Finding, Rule, Verdict, grade_finding, register
 from alerts.rules.context import Context
 from dbconsole.thresholds import XID_LIMIT, grade_sequence, grade_wraparound
+from monitoring.history.selectors.sequences import sequences_latest
+from pgsql.ident import quote_ident_if_needed
 
 
 @register
@@ -53,10 +55,13 @@ class SequenceOverflow(Rule):
     page = "advisor"
 
     def evaluate(self, ctx: Context) -> Verdict:
-        if ctx.health.sequences_at is None:
+        captured_at, sequences = sequences_latest(ctx.target.pk)
+        if captured_at is None:
             return Verdict.unknown("no sequences snapshot stored yet")
         findings = []
-        for s in ctx.health.sequences:
+        for s in sequences:
+            if s.get("percent_used") is None:
+                continue
             severity = grade_finding(grade_sequence(float(s["percent_used"]), bool(s.get("cycle")), ctx.thresholds))
             if severity:
                 name = f"{s['schema']}.{s['name']}"
@@ -64,4 +69,16 @@ class SequenceOverflow(Rule):
                 findings.append(Finding(severity, f"sequence {name} has used {float(s['percent_used']):.1f}% of its "
                                                   f"range{feeds}", instance=name, value=float(s["percent_used"]),
                                         labels={"sequence": name}))
-        return Verdict.of(findings, "every sequence far from its end")
+        if findings:
+            return Verdict.of(findings, "")
+        hidden = [s for s in sequences if not s.get("readable", True)]
+        if hidden:
+            names = ", ".join(f"{quote_ident_if_needed(s['schema'])}.{quote_ident_if_needed(s['name'])}"
+                              for s in hidden[:20])
+            more = f" (and {len(hidden) - 20} more)" if len(hidden) > 20 else ""
+            role = quote_ident_if_needed(ctx.target.username)
+            return Verdict.unknown(
+                f"{len(hidden)} sequence(s) not readable by the monitoring role: their use cannot be seen",
+                f"GRANT SELECT ON SEQUENCE {names} TO {role};{more} (or GRANT pg_read_all_data TO {role};)",
+                actionable=True, cause="grant:sequences")
+        return Verdict("ok", f"{len(sequences)} sequence(s), every one far from its end")

@@ -88,17 +88,22 @@ def test_it_fires_nothing_on_data_it_cannot_see_and_names_the_fix_when_someone_c
 
     with pg18_db.connect() as conn:
         conn.execute("DROP EXTENSION pg_stat_statements")
+        conn.execute("CREATE SEQUENCE \"Tickets_id_seq\" AS integer")   # not readable by the pg_monitor role
     blind = pg18_db.make_target("blind")
     actions.save_rule_setting(target=blind, rule="cannot_evaluate", enabled=True, for_s=0, keep_firing_s=None)
-    collect(blind, "activity", "locks", "statements")
+    collect(blind, "activity", "locks", "statements", "sequences")
     verdict = evaluate_target(blind.pk).verdicts  # type: ignore[union-attr]
     assert verdict["query_regression"].status == "unknown"
     assert "CREATE EXTENSION pg_stat_statements" in verdict["query_regression"].fix
     assert not Alert.objects.filter(target=blind, rule="query_regression").exists()
-    cannot = Alert.objects.get(target=blind, rule="cannot_evaluate")
+    cannot = Alert.objects.get(target=blind, rule="cannot_evaluate", labels__cause="collector:statements")
     assert cannot.severity == "info" and cannot.state == "firing"
     assert "query_regression" in cannot.summary and "CREATE EXTENSION" in cannot.annotations["fix"]
     assert any(b["groupLabels"]["alertname"] == "cannot_evaluate" for b in receiver.bodies())
+    # A sequence the role may not read is not "far from its end": unknown, with the exact GRANT.
+    sequences = Alert.objects.get(target=blind, rule="cannot_evaluate", labels__cause="grant:sequences")
+    assert 'GRANT SELECT ON SEQUENCE public."Tickets_id_seq" TO dbconsole_monitor;' in sequences.annotations["fix"]
+    assert not Alert.objects.filter(target=blind, rule="sequence_overflow").exists()
 
 
 def test_it_adds_tests_and_lists_channels_from_the_cli_and_never_prints_the_secret(
