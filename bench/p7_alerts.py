@@ -155,8 +155,8 @@ def main() -> None:
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dbconsole", "worker", "--pool", "threads", "--concurrency",
                  "8", "--queues", ",".join(WORKER_QUEUES), "--without-gossip", "--without-mingle", "--loglevel",
-                 "INFO", "--logfile", str(STATE / "p7-worker.log")], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True)
+                 "INFO", "--logfile", str(STATE / "p7-worker.log")], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True)
             beat = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dbconsole", "beat", "--loglevel", "ERROR", "--schedule",
                  str(STATE / "p7-beat-schedule"), "--pidfile", ""], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
