@@ -220,7 +220,8 @@ def main() -> None:
                   f"down_p95_s={percentile(fire['down'], 0.95):.1f} lock_p95_s={percentile(fire['lock'], 0.95):.1f} "
                   f"resolve_p95_s={percentile(resolve, 0.95):.1f} goal_p95_s={GOAL_P95_S:.0f} "
                   f"eval_ms_per_target_cycle_p50={statistics.median(ms):.1f} eval_ms_p95={percentile(ms, 0.95):.1f} "
-                  f"evaluations={len(ms)} rules_graded_per_cycle_p50={statistics.median(rules):.0f}", flush=True)
+                  f"evaluations={len(ms)} rules_graded_per_cycle_p50={statistics.median(rules):.0f} "
+                  f"load_avg={os.getloadavg()[0]:.1f}", flush=True)
     finally:
         redis.stop()
 
