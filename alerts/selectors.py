@@ -85,12 +85,6 @@ def alert_of(pk: int) -> Alert | None:
     return Alert.objects.select_related("target", "acknowledged_by").filter(pk=pk).first()
 
 
-def open_counts() -> dict[int, int]:
-    """Firing alerts per target id (for the fleet page)."""
-    rows = Alert.objects.filter(state=AlertState.FIRING).values("target_id").annotate(n=Count("id"))
-    return {r["target_id"]: r["n"] for r in rows}
-
-
 # -- channels and deliveries ------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -72,10 +72,6 @@ class Alert(models.Model):
     def summary(self) -> str:
         return str(self.annotations.get("summary", ""))
 
-    @property
-    def ends_at(self) -> object:
-        return self.resolved_at
-
 
 class TargetEvaluation(models.Model):
     """The latest evaluation of a target: when, how long it took, and every rule's verdict
