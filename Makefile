@@ -9,7 +9,8 @@ APT_TEST_PACKAGES := postgresql-15 postgresql-15-hypopg redis-server chromium
 .PHONY: run test lint typecheck pytest bench system-deps venv clean-state help
 
 help:
-	@echo "make run    - start dbconsole on http://127.0.0.1:8000 (embedded PostgreSQL 18 + Redis + demo)"
+	@echo "make run    - start dbconsole on http://127.0.0.1:8000 (embedded PostgreSQL 18 + Redis + demo;"
+	@echo "              the demo runs on PostgreSQL 15 with HypoPG when installed: make system-deps, as root)"
 	@echo "make test   - ruff, mypy and the whole test suite on real PostgreSQL 15/18, Redis and Chromium"
 	@echo "make bench  - benchmarks (prints 'bench NAME key=value' lines)"
 
@@ -21,7 +22,8 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Debian packages the test suite needs, installed only when we are root with apt and they are missing.
+# Debian packages the test suite needs (PostgreSQL 15 + HypoPG also give make run's demo HypoPG-checked
+# advice), installed only when we are root with apt and they are missing.
 system-deps:
 	@missing=""; for p in $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

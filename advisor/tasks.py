@@ -36,7 +36,8 @@ def due_targets(now: dt.datetime) -> list[int]:
     """Enabled targets due for a run, in three queries whatever their number.
 
     A target runs every ``ADVISOR_EVERY_S``. Its first run does not wait that long: it comes as soon as
-    the statements collector has stored a first interval of workload (the index engine's input), or
+    the statements collector has stored workload (the index engine's input) — its first collection
+    already does, pg_stat_statements' counters since the stats reset — or
     after ``FIRST_RUN_GRACE`` for a target whose statements never arrive (no pg_stat_statements,
     an idle database) — the maintenance and configuration rules still have something to say.
     """

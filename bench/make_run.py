@@ -49,7 +49,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="dbconsole-bench-run-")) / "state"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DBCONSOLE_", "DATABASE_URL", "REDIS_URL"))}
     env.update(DBCONSOLE_HOME=str(home), DBCONSOLE_PORT=str(free_port()), DBCONSOLE_PG_PORT=str(free_port()),
-               DBCONSOLE_REDIS_PORT=str(free_port()), PYTHONUNBUFFERED="1")
+               DBCONSOLE_DEMO_PG_PORT=str(free_port()), DBCONSOLE_REDIS_PORT=str(free_port()), PYTHONUNBUFFERED="1")
     try:
         say("make_run: first start (initdb, migrations, demo data)")
         process, first_wall, _ = start_until_ready(env)

@@ -12,6 +12,11 @@ class DbconsoleConfig(AppConfig):
     verbose_name = "dbconsole"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from dbconsole import logins
+
+        logins.connect()
+
 
 class DbconsoleAdminConfig(admin_apps.AdminConfig):
     """The Django admin, open to users with the admin role (not only to ``is_staff`` accounts)."""

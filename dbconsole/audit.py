@@ -21,13 +21,26 @@ def record(
     actor: AbstractBaseUser | AnonymousUser | None = None,
     target: Target | None = None,
     request: HttpRequest | None = None,
+    actor_name: str | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Record ``action`` (e.g. ``"backend.cancel"``). Without a user the actor is the CLI's OS user."""
+    """Record ``action`` (e.g. ``"backend.cancel"``).
+
+    The actor is ``actor``, else the request's user. Without a signed-in user it is ``actor_name`` (a
+    login attempt names the user name tried), else ``anonymous`` for a web request and the OS user for
+    the command line.
+    """
     if actor is None and request is not None:
-        actor = request.user
+        actor = getattr(request, "user", None)
     user = cast("User | None", actor if actor is not None and actor.is_authenticated else None)
-    name = user.get_username() if user is not None else f"cli:{_os_user()}"
+    if user is not None:
+        name = user.get_username()
+    elif actor_name is not None:
+        name = actor_name
+    elif request is not None:
+        name = "anonymous"
+    else:
+        name = f"cli:{_os_user()}"
     return AuditEvent.objects.create(
         actor=user,
         actor_name=name,

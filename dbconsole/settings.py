@@ -11,6 +11,7 @@ Two shapes:
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
@@ -62,15 +63,40 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 ALLOWED_HOSTS = env_list("DBCONSOLE_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DBCONSOLE_CSRF_TRUSTED_ORIGINS")
+# Served over HTTPS (behind a TLS proxy): Secure session and CSRF cookies, and HSTS for a year.
 SECURE_COOKIES = env_bool("DBCONSOLE_SECURE_COOKIES", default=False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if SECURE_COOKIES else 0
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from hx-headers on <body>, never from the cookie
 SESSION_COOKIE_AGE = env_int("DBCONSOLE_SESSION_HOURS", 12, minimum=1) * 3600
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files — no inline
+# script, no eval, no inline style. The pages keep their JavaScript in static/ and their geometry in
+# data- attributes (static/js/dbconsole.js applies it); htmx and plotly.js are served from static/ too.
+# plotly.js builds its stylesheet at run time: see style-src-elem and dbconsole/templatetags/plotly_csp.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # ...and <style> elements only when empty (this is the hash of ""): plotly.js creates one and
+        # fills it through the CSSOM, which CSP does not govern. A style element with content is
+        # refused, and so is every style="" attribute (style-src-attr falls back to 'self').
+        "style-src-elem": ["'self'", "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+        "img-src": ["'self'", "data:", "blob:"],  # plotly's "download as PNG" draws through data:/blob:
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 INSTALLED_APPS = [
     "dbconsole.apps.DbconsoleAdminConfig",
@@ -81,6 +107,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "axes",
     "django_htmx",
     "template_partials",
     "dbconsole",
@@ -91,7 +118,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files keep their long cache headers, every other response is no-store.
+    "dbconsole.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,6 +132,8 @@ MIDDLEWARE = [
     # Every page requires login unless its view is explicitly marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "dbconsole.access.RoleRequiredMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dbconsole.urls"
@@ -125,13 +157,32 @@ TEMPLATES = [
     }
 ]
 
-AUTHENTICATION_BACKENDS = ["dbconsole.access.RoleBackend"]
+# The lockout check runs before any password is looked at (django-axes); RoleBackend then authenticates.
+AUTHENTICATION_BACKENDS = ["dbconsole.logins.LockoutBackend", "dbconsole.access.RoleBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# -- Login protection (django-axes): lockout per user name and per client address -----------------
+# After DBCONSOLE_LOGIN_FAILURE_LIMIT failed logins for one user name (from anywhere) or from one address
+# (for any user name), further attempts are refused for DBCONSOLE_LOGIN_COOLOFF_MINUTES (0: until
+# `manage.py unlock`). Failures older than the cool-off no longer count. dbconsole/logins.py audits it.
+LOGIN_FAILURE_LIMIT = env_int("DBCONSOLE_LOGIN_FAILURE_LIMIT", 10, minimum=1, maximum=1000)
+LOGIN_COOLOFF_MINUTES = env_int("DBCONSOLE_LOGIN_COOLOFF_MINUTES", 15, minimum=0, maximum=7 * 24 * 60)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "dbconsole.logins.axes_username"
+# A success does not wipe the failures: it would let anyone with an account clear their address's
+# count between guesses at somebody else's password.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in our audit log already
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -151,6 +202,8 @@ STATICFILES_FINDERS = [
     "dbconsole.staticfinders.PlotlyFinder",
 ]
 WHITENOISE_USE_FINDERS = True
+# Served at the site root without login, for clients that ask /favicon.ico whatever the page links.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,6 +212,9 @@ TARGET_CONNECT_TIMEOUT_S = env_int("DBCONSOLE_TARGET_CONNECT_TIMEOUT_S", 5, mini
 TARGET_STATEMENT_TIMEOUT_MS = env_int("DBCONSOLE_TARGET_STATEMENT_TIMEOUT_MS", 5000, minimum=100)
 TARGET_LOCK_TIMEOUT_MS = env_int("DBCONSOLE_TARGET_LOCK_TIMEOUT_MS", 1000, minimum=10)
 TARGET_IDLE_TX_TIMEOUT_MS = env_int("DBCONSOLE_TARGET_IDLE_TX_TIMEOUT_MS", 30000, minimum=1000)
+# An operator's EXPLAIN ANALYZE runs the statement for real, holding a web thread meanwhile.
+EXPLAIN_ANALYZE_TIMEOUT_MS = env_int("DBCONSOLE_EXPLAIN_ANALYZE_TIMEOUT_MS", TARGET_STATEMENT_TIMEOUT_MS,
+                                     minimum=100, maximum=3_600_000)
 
 # -- History retention --------------------------------------------------------------------------
 RETENTION_RAW_DAYS = env_int("DBCONSOLE_RETENTION_RAW_DAYS", 7, minimum=1)
@@ -174,7 +230,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE_FILENAME = str(embedded_home.home() / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(embedded_home.beat_schedule())
 
 # -- Embedded stack -----------------------------------------------------------------------------
 WEB_PORT = env_int("DBCONSOLE_PORT", 8000, minimum=1, maximum=65535)
@@ -198,9 +254,17 @@ BLOAT_EXACT_TOP = env_int("DBCONSOLE_BLOAT_EXACT_TOP", 10, minimum=0)
 BLOAT_EXACT_TIMEOUT_MS = env_int("DBCONSOLE_BLOAT_EXACT_TIMEOUT_MS", 5000, minimum=100)
 ADVISOR_EVERY_S = env_int("DBCONSOLE_ADVISOR_EVERY_S", 3600, minimum=300)
 ADVISOR_WINDOW_DAYS = env_int("DBCONSOLE_ADVISOR_WINDOW_DAYS", 7, minimum=1)
-ADVISOR_BUDGET_SHARE = env_int("DBCONSOLE_ADVISOR_BUDGET_PERCENT", 20, minimum=1, maximum=1000) / 100
+# Index advice is chosen by net benefit (advisor/selection/costs.py); the profile scales its write and
+# storage rates. A budget (percent of the database size, 0 = none) and a per-table maximum are optional caps.
+ADVISOR_PROFILE = env_choice("DBCONSOLE_ADVISOR_PROFILE", "balanced",
+                             ("write-optimised", "balanced", "read-optimised"))
+ADVISOR_BUDGET_SHARE = env_int("DBCONSOLE_ADVISOR_BUDGET_PERCENT", 0, minimum=0, maximum=1000) / 100
 ADVISOR_MIN_BUDGET_MB = env_int("DBCONSOLE_ADVISOR_MIN_BUDGET_MB", 16, minimum=1)
+ADVISOR_MAX_INDEXES_PER_TABLE = env_int("DBCONSOLE_ADVISOR_MAX_INDEXES_PER_TABLE", 0, minimum=0)
 ADVISOR_ENGINE_TIME_LIMIT_S = env_int("DBCONSOLE_ADVISOR_ENGINE_TIME_LIMIT_S", 60, minimum=5)
+# Days of index statistics (since the last stats reset or restart) before an index may be called unused;
+# a target's machine facts can set their own (a database with monthly jobs wants 35).
+ADVISOR_MIN_OBSERVATION_DAYS = env_int("DBCONSOLE_ADVISOR_MIN_OBSERVATION_DAYS", 14, minimum=1, maximum=3650)
 CELERY_TASK_ROUTES = {
     "monitoring.dispatch": {"queue": "dispatch"},
     "monitoring.collect": {"queue": "collect"},

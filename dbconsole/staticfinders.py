@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,18 @@ from django.core.files.storage import FileSystemStorage
 
 PACKAGE_DATA = Path(plotly.__file__).resolve().parent / "package_data"
 SERVED = {"vendor/plotly.min.js": "plotly.min.js"}
+
+# plotly.js bundles a stylesheet it writes into a <style> element when it loads — unless an element with
+# that id is already in the page (``if(!document.getElementById("<id>")){...createElement("style")``).
+# It is the map traces' CSS, which dbconsole never draws; the CSP refuses style elements with content.
+_SELF_INJECTED_STYLE = re.compile(r'getElementById\("([\w-]+)"\)\)\{var \w+=document\.createElement\("style"\)')
+
+
+@functools.cache
+def plotly_injected_style_ids() -> tuple[str, ...]:
+    """Ids of the stylesheets the installed plotly.js would inject by itself (see base.html)."""
+    text = (PACKAGE_DATA / "plotly.min.js").read_text(encoding="utf-8")
+    return tuple(dict.fromkeys(_SELF_INJECTED_STYLE.findall(text)))
 
 
 class PlotlyFinder(BaseFinder):

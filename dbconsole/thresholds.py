@@ -120,13 +120,12 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
        info=64 * MB, warning=GB),
     _t("bloat_large_ratio", "ratio", "the least share a large bloat must be", info=0.3),
     # -- indexes (advisor) ------------------------------------------------------------------------------
-    _t("unused_index_bytes", "bytes", "an unused index this big (and observed long enough) warns",
-       warning=64 * MB),
-    _t("unused_index_observed_seconds", "seconds",
-       "history needed before an unused index warns (capped at the advisor's window)", warning=7 * DAY),
+    # How long an index must be observed before it may be called unused at all is a setting, not a
+    # grade: DBCONSOLE_ADVISOR_MIN_OBSERVATION_DAYS (or the target's machine facts).
+    _t("unused_index_bytes", "bytes", "an unused index this big warns", warning=64 * MB),
     _t("redundant_index_bytes", "bytes", "a redundant index this big warns", warning=GB),
     _t("fk_child_rows", "rows", "a referencing table this big without an index on the key warns "
-       "(when rows are deleted or the key cascades)", warning=10_000),
+       "(when parent rows were deleted or locks waited on it)", warning=10_000),
     _t("missing_index_time_share", "ratio", "share of all statement time a missing index would serve",
        warning=0.05),
     # -- maintenance and configuration (advisor) ------------------------------------------------------

@@ -28,6 +28,9 @@ STATEMENT_ENTRIES_RESET = "statement_entries_reset"  # some entries reset (by us
 RESTART = "restart"
 DATABASE_STATS_RESET = "database_stats_reset"        # pg_stat_database's stats_reset moved
 SETTINGS_CHANGED = "settings_changed"
+# The first statements collection of a target stored pg_stat_statements' cumulative counters (since its
+# stats reset) as one sample, so the workload it already ran is evidence at once; deltas follow.
+STATEMENTS_CUMULATIVE = "statements_cumulative"
 LOCK_INCIDENT = "lock_incident"                      # a LockIncident row, not an Event row
 # Written by the alerts app (above monitoring) when one of its alerts starts firing or resolves, so the
 # target's charts mark them like any other event without importing alerts. ``detail`` holds the alert's
@@ -59,6 +62,7 @@ MARK_OF: dict[str, str] = {
     STATEMENTS_EVICTED: MARK_STATS_RESET,
     DATABASE_STATS_RESET: MARK_STATS_RESET,
     SETTINGS_CHANGED: MARK_SETTINGS_CHANGE,
+    STATEMENTS_CUMULATIVE: MARK_STATS_RESET,
     LOCK_INCIDENT: MARK_LOCK_INCIDENT,
     ALERT_FIRING: MARK_ALERT_FIRING,
     ALERT_RESOLVED: MARK_ALERT_RESOLVED,
@@ -66,11 +70,14 @@ MARK_OF: dict[str, str] = {
 
 # Which events each family of chart marks. Target-wide history charts (overview, connections,
 # maintenance) leave evictions out: they change which statements are tracked, not the totals drawn.
+# The first collection's cumulative sample is marked where statement totals are drawn: it explains the
+# one tall bucket at the start of a new target's history.
 TARGET_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, DATABASE_STATS_RESET,
-                           SETTINGS_CHANGED, LOCK_INCIDENT, ALERT_FIRING, ALERT_RESOLVED})
+                           SETTINGS_CHANGED, LOCK_INCIDENT, STATEMENTS_CUMULATIVE, ALERT_FIRING,
+                           ALERT_RESOLVED})
 # One statement's counters start again from zero at any pg_stat_statements reset or eviction.
 STATEMENT_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, STATEMENTS_EVICTED,
-                              SETTINGS_CHANGED})
+                              SETTINGS_CHANGED, STATEMENTS_CUMULATIVE})
 # Tables, indexes and replication (sizes, scans, lag): lock incidents say nothing about them.
 RELATION_CHARTS = frozenset({RESTART, DATABASE_STATS_RESET, STATEMENTS_RESET, SETTINGS_CHANGED})
 # An advisor recommendation's evidence: only where counters started again from zero.

@@ -1,8 +1,8 @@
 """Celery tasks of the monitoring app: thin, taking ids, all real work in collectors and history.
 
 * ``dispatch`` (beat, every ``COLLECT_DISPATCH_EVERY_S``) — enqueues ``collect(target_id, collector)``
-  for every enabled target and every collector that is due, on the collector's queue, with ``expires``
-  just under its interval.
+  for every enabled target and every collector that is due (and whose ``after`` prerequisites have
+  succeeded once on that target), on the collector's queue, with ``expires`` just under its interval.
 * ``collect`` — one run under a per-target+collector Redis lock; a transient failure (named by the
   collector: unreachable, too many connections, lock timeout, history store hiccup) is retried with
   exponential backoff and jitter, only while the retry still lands well before the next run.
@@ -27,7 +27,7 @@ from celery import shared_task
 
 from monitoring.collectors import schedule
 from monitoring.collectors.runner import collector_for, run
-from monitoring.models import Target
+from monitoring.models import CollectorStatus, Target
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 2
@@ -41,6 +41,12 @@ def dispatch() -> int:
         for pk, overrides in Target.objects.filter(enabled=True).values_list("pk", "intervals")
         for name, interval, queue in schedule.intervals(overrides or {})
     ]
+    needed = {before for due in candidates for before in schedule.prerequisites(due.collector)}
+    succeeded = set(
+        CollectorStatus.objects.filter(collector__in=needed, last_success_at__isnull=False)
+        .values_list("target_id", "collector")
+    ) if needed else set()
+    candidates = schedule.ready(candidates, succeeded)
     due = schedule.claim_due(candidates) if candidates else []
     for item in due:
         collect.apply_async(args=(item.target_id, item.collector), queue=item.queue, expires=item.expires)

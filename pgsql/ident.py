@@ -7,12 +7,17 @@ the names that need it (:func:`quote_ident_if_needed`), as PostgreSQL's own ``qu
 Expressions and predicates (index expressions, partial-index predicates) are the only free SQL a
 change may carry; they are parsed with PostgreSQL's own parser and re-printed, so a fragment is one
 expression or nothing.
+
+Names also reach text that is not an identifier: comments (:func:`sql_comment`, one line whatever the
+name holds) and the bodies of DO blocks and functions (:func:`dollar_quote`, a delimiter the body
+cannot contain).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from typing import Any
 
 from pglast import parse_sql
@@ -43,6 +48,75 @@ def quote_ident_if_needed(name: str) -> str:
     if _PLAIN_IDENT.match(name) and name not in _NEEDS_QUOTES:
         return name
     return quote_ident(name)
+
+
+def quote_ident_to_print(name: str) -> str:
+    """:func:`quote_ident_if_needed`, safe to print where a person copies it from (a GRANT in a hint):
+    a name holding control, format or unassigned characters (ESC, a newline, a bidi override) is written
+    as a ``U&"…"`` identifier with those characters escaped, which the server reads back as the same name
+    while the terminal or page shows nothing it could interpret."""
+    if not any(_unprintable(ch) for ch in name):
+        return quote_ident_if_needed(name)
+    escaped = []
+    for ch in name:
+        if ch == "\\":
+            escaped.append("\\\\")
+        elif ch == '"':
+            escaped.append('""')
+        elif _unprintable(ch):
+            escaped.append(f"\\{ord(ch):04X}" if ord(ch) <= 0xFFFF else f"\\+{ord(ch):06X}")
+        else:
+            escaped.append(ch)
+    return 'U&"' + "".join(escaped) + '"'
+
+
+def _unprintable(ch: str) -> bool:
+    # Controls (ESC, newline, …), format characters (bidi overrides), unassigned and private-use code points.
+    return unicodedata.category(ch) in {"Cc", "Cf", "Cn", "Co", "Cs", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """``text`` on one line with nothing invisible: every character that is not printable — line breaks
+    of any kind, tabs and other controls, bidirectional overrides and other format characters — is
+    written as a backslash escape (``\\n``, ``\\x1b``, ``\\u202e``), and a backslash as ``\\\\``, so the
+    text reads back unambiguously and cannot end the line it is written on or reorder what a reviewer
+    sees around it."""
+    out: list[str] = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(_ESCAPES.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else
+                                            f"\\u{ord(ch):04x}" if ord(ch) < 0x10000 else f"\\U{ord(ch):08x}"))
+    return "".join(out)
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def sql_comment(text: str) -> str:
+    """``text`` made safe inside a SQL comment, line (``--``) or block (``/* */``): one line
+    (:func:`printable`), no ``*/`` or ``/*`` that would end or nest a block comment, and no ``--``
+    that would make the rest read as a comment of its own (``-- dbconsole: allow …`` silences lint)."""
+    line = printable(text).replace("*/", "*\\/").replace("/*", "/\\*")
+    while "--" in line:  # "---" leaves "--" after one pass
+        line = line.replace("--", "-\\-")
+    return line
+
+
+def dollar_quote(body: str, tag: str = "dbconsole") -> str:
+    """``body`` between dollar quotes whose tag the body does not contain (``$dbconsole$``, else
+    ``$dbconsole_1$``, …): a name inside the body can never close the quote early."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", tag):
+        raise ValueError(f"not a dollar-quote tag: {tag!r}")
+    candidate, n = f"${tag}$", 0
+    # PostgreSQL ends the body at the first occurrence of the tag, which may begin inside the body.
+    while (body + candidate).find(candidate) != len(body):
+        n += 1
+        candidate = f"${tag}_{n}$"
+    return f"{candidate}{body}{candidate}"
 
 
 def quote_literal(value: str) -> str:

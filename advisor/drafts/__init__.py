@@ -29,10 +29,11 @@ from advisor.drafts.changes import (
 from advisor.drafts.django_migration import DjangoModel
 from advisor.drafts.draft import Draft, DraftFiles, generate_draft
 from advisor.drafts.plan import DraftOptions
+from advisor.drafts.verify import UnsafeDraft
 
 __all__ = [
     "ALL_CHANGES", "AddForeignKey", "AddForeignKeyIndex", "AddUniqueConstraint", "BigintMigration", "Change",
     "CreateIndex", "DjangoModel", "Draft", "DraftFiles", "DraftOptions", "DropIndex", "ForeignKeyDef",
-    "IndexKey", "ReduceTableBloat", "ReindexIndex", "SetAutovacuum", "ValidateConstraint", "WidenSequence",
-    "generate_draft",
+    "IndexKey", "ReduceTableBloat", "ReindexIndex", "SetAutovacuum", "UnsafeDraft", "ValidateConstraint",
+    "WidenSequence", "generate_draft",
 ]

@@ -13,11 +13,12 @@ import re
 from collections.abc import Sequence
 
 from advisor.drafts.plan import DraftOptions, Plan, Step
-from advisor.drafts.pysource import py_str
+from advisor.drafts.pysource import py_comment, py_str
 from advisor.drafts.sql_script import step_statements
 
 # SQLAlchemy's text() reads ":name" as a bind parameter; "\:" is its escape for a literal colon.
 _BIND = re.compile(r"(?<![:\w\\]):(?=\w)")
+_REVISION = re.compile(r"[0-9A-Za-z_]*")
 
 
 def escape_binds(sql: str) -> str:
@@ -28,8 +29,8 @@ def escape_binds(sql: str) -> str:
 def _step(step: Step, statements: Sequence[str], options: DraftOptions) -> list[str]:
     body = step_statements(statements, step.mode, options)
     if not body:
-        return [f"    # {step.title}: nothing to do"]
-    lines = [f"    # {step.title}"]
+        return [f"    {py_comment(step.title + ': nothing to do')}"]
+    lines = [f"    {py_comment(step.title)}"]
     if body[0] == "BEGIN":
         # Alembic already runs a transaction here: drop our BEGIN/COMMIT, keep SET LOCAL.
         return lines + [f"    op.execute({py_str(escape_binds(s))})" for s in body[1:-1]]
@@ -58,16 +59,21 @@ def render_alembic(title: str, plans: Sequence[Plan], options: DraftOptions, *,
     body_up = "\n".join(up + reset)
     body_down = "\n".join(down + reset)
     rev = revision or revision_id(body_up + body_down)
+    for given in (rev, down_revision or ""):
+        if not _REVISION.fullmatch(given):
+            raise ValueError(f"not an Alembic revision id: {given!r} (letters, digits and _ only)")
+    # The docstring holds no name (a title could close it): the title is a comment below it.
     return (
-        f'"""dbconsole migration draft: {title}.\n\n'
+        '"""dbconsole migration draft.\n\n'
         f"Revision ID: {rev}\nRevises: {down_revision or ''}\n\n"
         "Run with transaction_per_migration = True in env.py: the autocommit blocks commit what came\n"
         "before them.\n"
         '"""\n\n'
         "from __future__ import annotations\n\n"
         "from alembic import op\n\n"
-        f"revision = {rev!r}\n"
-        f"down_revision = {down_revision!r}\n"
+        + py_comment(f"dbconsole migration draft: {title}") + "\n\n"
+        f"revision = {py_str(rev)}\n"
+        f"down_revision = {'None' if down_revision is None else py_str(down_revision)}\n"
         "branch_labels = None\n"
         "depends_on = None\n\n\n"
         "def upgrade() -> None:\n"

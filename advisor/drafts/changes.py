@@ -347,13 +347,14 @@ class BigintMigration(Change):
 
     @property
     def new_column(self) -> str:
-        """The bigint column built beside the old one (named like the old one after the swap)."""
-        return f"{self.column}_bigint"
+        """The bigint column built beside the old one (named like the old one after the swap);
+        ``<column>_bigint``, shortened with a hash when that would pass 63 bytes."""
+        return choose_name(self.column, [], "bigint")
 
     @property
     def old_column(self) -> str:
         """What the old integer column is renamed to at the swap, kept until the cleanup stage."""
-        return f"{self.column}_int"
+        return choose_name(self.column, [], "int")
 
     @property
     def batch_key(self) -> str:

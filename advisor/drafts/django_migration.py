@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from advisor.drafts.plan import DraftOptions, Plan, Step
-from advisor.drafts.pysource import py_str
+from advisor.drafts.pysource import py_comment, py_str
 from advisor.drafts.sql_script import step_statements
 
 
@@ -42,7 +42,7 @@ def _runsql(step: Step, options: DraftOptions, indent: str) -> str:
         inner = "".join(f"{indent}        {py_str(s)},\n" for s in items)
         return f"[\n{inner}{indent}    ]"
 
-    return (f"{indent}# {step.title}\n"
+    return (f"{indent}{py_comment(step.title)}\n"
             f"{indent}migrations.RunSQL(\n"
             f"{indent}    sql={as_list(statements(step.forward))},\n"
             f"{indent}    reverse_sql={as_list(statements(step.rollback))},\n"
@@ -86,7 +86,7 @@ def render_django(title: str, plans: Sequence[Plan], options: DraftOptions, *,
         if operation is not None:
             uses_index_ops = True
             sets = "['SET lock_timeout = 0', 'SET statement_timeout = 0']"
-            ops.append(f"{indent}# {plan.title}: {plan.steps[0].title}\n"
+            ops.append(f"{indent}{py_comment(plan.title + ': ' + plan.steps[0].title)}\n"
                        f"{indent}# A concurrent build blocks no reads or writes; no timeout may cancel it halfway.\n"
                        f"{indent}migrations.RunSQL(sql={sets}, reverse_sql={sets}),\n"
                        + operation)
@@ -100,13 +100,15 @@ def render_django(title: str, plans: Sequence[Plan], options: DraftOptions, *,
         imports.insert(0, "from django.contrib.postgres.operations import AddIndexConcurrently, "
                           "RemoveIndexConcurrently")
     deps = "".join(f"        ({py_str(a)}, {py_str(b)}),\n" for a, b in dependencies)
+    # The docstring is fixed text: names reach this file only as repr() literals and escaped comments.
     return (
-        f'"""dbconsole migration draft: {title}.\n\n'
+        '"""dbconsole migration draft (its title is the comment below the imports).\n\n'
         "Not atomic: concurrent index builds cannot run in a transaction. Set the dependencies to the\n"
         "app's latest migration before committing this file. A model whose index is added here should\n"
         "also declare it in Meta.indexes, or makemigrations will want to remove it.\n"
         '"""\n\n'
-        + "\n".join(imports) + "\n\n\n"
+        + "\n".join(imports) + "\n\n"
+        + py_comment(f"dbconsole migration draft: {title}") + "\n\n\n"
         "class Migration(migrations.Migration):\n"
         "    atomic = False\n\n"
         f"    dependencies = [\n{deps}    ]\n\n"

@@ -13,6 +13,7 @@ from advisor.drafts.plan import DraftOptions, Plan
 from advisor.drafts.plans import plan_change
 from advisor.drafts.plans.bigint import plan_bigint
 from advisor.drafts.sql_script import render_followup, render_forward, render_rollback
+from advisor.drafts.verify import verify_draft
 from advisor.lint import LintReport, lint_sql
 
 
@@ -74,7 +75,9 @@ def generate_draft(
 
     ``django_models`` maps ``(schema, table)`` to the Django model behind it; plain column indexes on
     those tables use ``AddIndexConcurrently``/``RemoveIndexConcurrently``, the rest ``RunSQL``.
-    Raises ``ValueError`` for an empty list or changes that cannot be planned.
+    Raises ``ValueError`` for an empty list or changes that cannot be planned, and its subclass
+    ``UnsafeDraft`` when a rendered part does not say exactly what the plan says (``verify``): then
+    no part of the draft is returned.
     """
     items = (changes,) if isinstance(changes, Change) else tuple(changes)
     if not items:
@@ -95,9 +98,10 @@ def generate_draft(
         followup_sql=f"{slug}.followup.sql" if followup else None,
         django=f"dbconsole_{slug}.py"[:80], alembic=f"{revision}_{slug}.py",
     )
+    django = render_django(title, plans, options, models=django_models, dependencies=django_dependencies)
+    verify_draft(plans, options, sql=sql, rollback=rollback, followup=followup, django=django, alembic=alembic)
     return Draft(
         title=title, changes=items, plans=plans, sql=sql, rollback_sql=rollback, followup_sql=followup,
-        django=render_django(title, plans, options, models=django_models, dependencies=django_dependencies),
-        alembic=alembic, alembic_revision=revision, files=files,
+        django=django, alembic=alembic, alembic_revision=revision, files=files,
         lint=lint_sql(sql), rollback_lint=lint_sql(rollback),
     )

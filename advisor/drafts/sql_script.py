@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from advisor.drafts.plan import DraftOptions, Mode, Plan, Step
-from pgsql.ident import quote_literal
+from pgsql.ident import quote_literal, sql_comment
 
 RULE = "-- " + "=" * 96
+META_LINE = "\\set ON_ERROR_STOP on"  # the one psql command a script holds
+FOOTER_STATEMENTS = ("RESET lock_timeout", "RESET statement_timeout")
 
 
 def _comment(lines: Sequence[str], prefix: str = "-- ") -> list[str]:
-    return [(prefix + line).rstrip() for line in lines]
+    """Comment lines; every line goes through ``sql_comment``, so no name can end its line."""
+    return [(prefix + sql_comment(line)).rstrip() for line in lines]
 
 
 def settings_for(mode: Mode, options: DraftOptions) -> tuple[bool, list[str]]:
@@ -45,7 +48,7 @@ def step_statements(statements: Sequence[str], mode: Mode, options: DraftOptions
 
 def _render_step(number: str, step: Step, statements: Sequence[str], notes: Sequence[str],
                  options: DraftOptions, *, failure: Sequence[str] = ()) -> list[str]:
-    out = [f"-- Step {number}: {step.title}"]
+    out = _comment([f"Step {number}: {step.title}"])
     out += _comment(notes, "--   ")
     if failure:
         out.append("--   If it fails:")
@@ -60,23 +63,23 @@ def _render_step(number: str, step: Step, statements: Sequence[str], notes: Sequ
 
 def _header(title: str, purpose: str, extra: Sequence[str]) -> list[str]:
     return [
-        f"-- dbconsole migration draft — {purpose}: {title}",
+        *_comment([f"dbconsole migration draft — {purpose}: {title}"]),
         "-- Run with: psql -X -v ON_ERROR_STOP=1 -f THIS_FILE (not inside BEGIN … COMMIT: concurrent",
         "-- statements must each run in their own transaction). Review before running on production.",
         *_comment(extra),
-        "\\set ON_ERROR_STOP on",
+        META_LINE,
         "",
     ]
 
 
-_FOOTER = ["RESET lock_timeout;", "RESET statement_timeout;", ""]
+_FOOTER = [*(s + ";" for s in FOOTER_STATEMENTS), ""]
 
 
 def render_forward(title: str, plans: Sequence[Plan], options: DraftOptions, *, rollback_name: str) -> str:
     """The migration script."""
     out = _header(title, "apply", [f"Rollback: {rollback_name}"])
     for i, plan in enumerate(plans, 1):
-        out += [RULE, f"-- {i}. {plan.title}", RULE]
+        out += [RULE, *_comment([f"{i}. {plan.title}"]), RULE]
         out += _comment(plan.guidance)
         if plan.guidance:
             out.append("")
@@ -96,7 +99,7 @@ def render_rollback(title: str, plans: Sequence[Plan], options: DraftOptions) ->
     """
     out = _header(title, "rollback", ["Undoes the migration draft of the same name, newest step first."])
     for i, plan in reversed(list(enumerate(plans, 1))):
-        out += [RULE, f"-- undo {i}. {plan.title}", RULE]
+        out += [RULE, *_comment([f"undo {i}. {plan.title}"]), RULE]
         for j, step in reversed(list(enumerate(plan.steps, 1))):
             out += _render_step(f"{i}.{j}", step, step.rollback, step.rollback_notes, options)
     return "\n".join(out + _FOOTER)

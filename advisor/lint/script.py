@@ -49,8 +49,14 @@ def _first_token_offset(text: str) -> int:
 
 
 def _allowed(text: str) -> frozenset[str]:
+    """Rules silenced by ``-- dbconsole: allow`` in a real comment (not in a quoted name or a string)."""
     rules: set[str] = set()
-    for match in _ALLOW.finditer(text):
+    try:
+        comments = " ".join(text[int(t.start):int(t.end) + 1] for t in scan(text)
+                            if t.name in {"SQL_COMMENT", "C_COMMENT"})
+    except ParseError:
+        comments = text
+    for match in _ALLOW.finditer(comments):
         rules.update(r.strip().lower() for r in match.group(1).split(","))
     return frozenset(rules)
 
@@ -70,11 +76,24 @@ def _chunks(sql: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def _meta_commands(sql: str) -> list[re.Match[str]]:
+    """Lines psql runs as meta-commands: a backslash first on the line, outside any quoted name, string,
+    dollar-quoted body or comment (a quoted name may hold a line that starts with a backslash)."""
+    found = list(_META.finditer(sql))
+    if not found:
+        return found
+    try:
+        backslashes = {int(t.start) for t in scan(sql) if t.name == "ASCII_92"}
+    except ParseError:
+        return found  # unterminated quote: psql would not get far either
+    return [m for m in found if m.start() + len(m.group()) - len(m.group().lstrip(" \t")) in backslashes]
+
+
 def split_script(sql: str) -> list[Piece]:
     """The statements of ``sql`` in order (meta-commands included, marked ``meta``)."""
     pieces: list[Piece] = []
     # Blank out psql meta-commands, keeping offsets (and so line numbers) intact.
-    metas = list(_META.finditer(sql))
+    metas = _meta_commands(sql)
     blanked = sql
     for m in metas:
         blanked = blanked[: m.start()] + " " * (m.end() - m.start()) + blanked[m.end():]

@@ -1,6 +1,9 @@
-"""What the target cannot tell about its machine — RAM, CPUs, storage — entered by a person per target.
+"""What the target cannot tell about itself — RAM, CPUs, storage, the rhythm of its jobs — entered by a
+person per target.
 
-The configuration rules use them; without them, the rules that need them say so instead of guessing.
+The configuration rules use the machine; without it, the rules that need it say so instead of guessing.
+``min_observation_days`` is how long the advisor watches an index before calling it unused: a database
+whose monthly job uses an index wants more than the default (``DBCONSOLE_ADVISOR_MIN_OBSERVATION_DAYS``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ class MachineFacts(models.Model):
     cpus = models.PositiveIntegerField(null=True, blank=True)
     storage = models.CharField(max_length=10, choices=Storage.choices, blank=True, default="")
     notes = models.TextField(blank=True, default="")
+    min_observation_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days of index statistics before an index may be called unused.")
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 

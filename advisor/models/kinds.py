@@ -6,7 +6,11 @@ rules' registry test checks that every kind a rule produces has a title here.
 
 from __future__ import annotations
 
+# A rule that could not see (all or part of) its evidence: one per rule, object key = the rule's name.
+CANNOT_EVALUATE = "cannot_evaluate"
+
 KIND_TITLES: dict[str, str] = {
+    CANNOT_EVALUATE: "Cannot evaluate",
     "missing_index": "Missing index",
     "fk_without_index": "Foreign key without index",
     "unused_index": "Unused index",

@@ -18,13 +18,17 @@ from monitoring.models import Target
 
 
 class Severity(models.TextChoices):
+    """``unknown``: the advisor could not see the evidence (a missing grant, a collector that failed,
+    too little history). It ranks with warnings: not known to be bad, but never a pass."""
+
     INFO = "info", "info"
+    UNKNOWN = "unknown", "unknown"
     WARNING = "warning", "warning"
     CRITICAL = "critical", "critical"
 
     @classmethod
     def rank_of(cls, value: str) -> int:
-        return {"info": 0, "warning": 1, "critical": 2}[value]
+        return {"info": 0, "unknown": 1, "warning": 1, "critical": 2}[value]
 
 
 class Status(models.TextChoices):
@@ -54,7 +58,7 @@ class Recommendation(models.Model):
     table = models.CharField(max_length=130, blank=True, default="", help_text="schema.table it concerns, if any.")
     category = models.CharField(max_length=20, choices=Category.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)
-    severity_rank = models.PositiveSmallIntegerField(default=0, help_text="0 info, 1 warning, 2 critical.")
+    severity_rank = models.PositiveSmallIntegerField(default=0, help_text="0 info, 1 unknown or warning, 2 critical.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True, default="")
@@ -75,6 +79,10 @@ class Recommendation(models.Model):
     dismiss_reason = models.TextField(blank=True, default="")
     dismissed_fingerprint = models.CharField(max_length=64, blank=True, default="",
                                              help_text="The fingerprint a dismissal applies to.")
+    conditions = models.JSONField(default=dict, blank=True,
+                                  help_text="The run conditions (options, rules run before) it was last found under.")
+    resolved_from = models.CharField(max_length=10, blank=True, default="",
+                                     help_text="The status it had when it was resolved, restored if it comes back.")
     last_run = models.ForeignKey("advisor.AdvisorRun", on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
 
@@ -135,6 +143,7 @@ ADVISOR_ACTOR = "advisor"
 ACTION_LABELS = {
     "created": "found it",
     "resolved": "resolved it: the condition is gone",
+    "restored": "saw it again: the earlier decision holds",
     "reopened": "reopened it",
     "snooze_ended": "reopened it: the snooze ended",
     "detected_again": "saw it again",

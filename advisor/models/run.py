@@ -10,12 +10,16 @@ from monitoring.models import Target
 
 
 class AdvisorRun(models.Model):
-    """``rules`` lists, in evaluation order, ``{"name", "title", "category", "status", "message",
-    "hint", "findings", "ms"}`` per rule, status ``ok``, ``skipped`` or ``error``. A skipped or failed
+    """``rules`` lists, in evaluation order, ``{"name", "title", "category", "status", "state", "blind",
+    "message", "hint", "findings", "ms"}`` per rule, status ``ok``, ``skipped`` or ``error``; ``state``
+    the rule's verdict — ``ok``, ``warning``, ``critical`` or ``unknown`` — and ``blind`` what it could
+    not see (``{"code", "message", "hint"}``). A skipped or failed
     rule leaves its recommendations as they were: its condition was not checked, so nothing is
     resolved. ``status`` is ``ok`` unless a rule failed (``partial``) or all did (``failed``):
     skipping is not failing. ``index_advice`` summarises the index engine's run (verified or not,
-    costs, HypoPG calls, runtime, skipped statements)."""
+    costs, HypoPG calls, runtime, skipped statements); ``workload`` how many statements of the window the
+    index advice considered, planned and skipped, with the reason for each skip
+    (:mod:`advisor.rules.workload`)."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="advisor_runs")
     started_at = models.DateTimeField()
@@ -26,6 +30,8 @@ class AdvisorRun(models.Model):
     options = models.JSONField(default=dict, blank=True)
     rules = models.JSONField(default=list, blank=True)
     index_advice = models.JSONField(default=dict, blank=True)
+    workload = models.JSONField(default=dict, blank=True,
+                                help_text="Workload statements considered, planned and skipped (with reasons).")
     created = models.IntegerField(default=0)
     reopened = models.IntegerField(default=0)
     resolved = models.IntegerField(default=0)
@@ -45,6 +51,12 @@ class AdvisorRun(models.Model):
     def not_checked(self) -> list[dict[str, Any]]:
         """Rules that were skipped or failed, for the summary line."""
         return [r for r in self.rules or [] if r.get("status") != "ok"]
+
+    @property
+    def unseen(self) -> list[dict[str, Any]]:
+        """Rules whose verdict is unknown: skipped, failed, or blind to part of their evidence."""
+        return [r for r in self.rules or [] if r.get("state") == "unknown" or r.get("blind")
+                or r.get("status") != "ok"]
 
     @property
     def duration_s(self) -> float | None:

@@ -37,7 +37,8 @@ class StaleChange(ValueError):
 
 def _create_index(spec: Spec, catalog: Catalog) -> Change:
     keys: list[IndexKey | str] = [IndexKey(expression=spec["expression"])] if spec.get("expression") else []
-    keys += list(spec.get("columns") or [])
+    opclasses = spec.get("opclasses") or {}
+    keys += [IndexKey(column=c, opclass=opclasses[c]) if c in opclasses else c for c in spec.get("columns") or []]
     change = CreateIndex(spec["schema"], spec["table"], keys=tuple(keys), include=tuple(spec.get("include") or ()),
                          where=spec.get("where"), name=spec.get("name"))
     free = free_name(catalog, spec["schema"], change.index_name)

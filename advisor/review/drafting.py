@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.drafts import Change, Draft, generate_draft
+from advisor.drafts import Change, Draft, UnsafeDraft, generate_draft
 from advisor.models import Recommendation, Status
 from advisor.review.changes import StaleChange, build_change
 from advisor.rules.catalog import Catalog
@@ -32,6 +32,8 @@ class DraftOutcome:
     included: list[Recommendation] = field(default_factory=list)
     excluded: list[tuple[Recommendation, str]] = field(default_factory=list)
     error: TargetError | None = None
+    # A draft that did not come out exactly as planned (advisor.drafts.verify): shown as this message only.
+    refused: str | None = None
 
 
 def _signature(spec: dict[str, Any]) -> str:
@@ -65,7 +67,10 @@ def draft_recommendations(target: Target, recs: Sequence[Recommendation]) -> Dra
         outcome.included = []
         return outcome
     if changes:
-        outcome.draft = generate_draft(changes, title=_title(target, outcome.included))
+        try:
+            outcome.draft = generate_draft(changes, title=_title(target, outcome.included))
+        except UnsafeDraft as exc:
+            outcome.refused = str(exc)
     return outcome
 
 

@@ -1,19 +1,26 @@
-"""What an advisor run does to recommendations: create, update, resolve, reopen — never duplicate.
+"""What an advisor run does to recommendations: create, update, resolve, restore — never lose a decision.
 
 Rules return findings; ``apply_findings`` upserts them by ``(target, kind, object_key)`` and moves
-statuses on by themselves:
+statuses on by themselves, within what the run evaluated (``RunScope``):
 
 * a new object → ``open``;
-* a ``resolved`` one found again → ``open`` — or back to ``dismissed`` when it had been dismissed and
-  its evidence is still the one the dismissal was about (a condition that flaps does not undo a
-  decision);
-* ``dismissed`` with a different fingerprint → ``open``, the decision history says what changed;
+* an existing one found by a run under *comparable* conditions (the same options and earlier rules
+  as when it was last found, or the standard conditions of a scheduled run) → its evidence is
+  refreshed; a run under other conditions (``advise --budget-mb 10``, ``--rule x``) leaves it exactly
+  as it was: it never reopens, never resolves, never rewrites the evidence a decision was made on;
+* ``resolved`` and found again (comparably) → back to the status it was resolved from when that was
+  a decision still standing (accepted; dismissed for the same evidence; snoozed to a later date),
+  ``open`` otherwise;
+* ``dismissed`` with a materially different fingerprint (comparably) → ``open``; the decision history
+  says what changed;
 * ``snoozed`` past its date → ``open`` (whether or not its rule ran);
-* not found by a rule that *ran* (``checked_kinds``) → ``resolved``: the index now exists, the table
-  was vacuumed. A rule that was skipped or failed resolves nothing.
+* not found → ``resolved`` only when the run verified that its condition is gone on the target
+  (``RunScope.gone``, from ``Rule.resolution``): the index exists, the table was vacuumed. Anything
+  else — a smaller budget, a rule left out or skipped, a sequence it could not read — changes nothing.
 
-Everything happens in one transaction with the target's recommendations locked, so a reviewer's
-decision made during a run is never overwritten.
+Accepted, dismissed and snoozed statuses, the reviewer, the reason and the comments live in the
+recommendation's decision history, which no run deletes. Everything happens in one transaction with
+the target's recommendations locked, so a reviewer's decision made during a run is never overwritten.
 """
 
 from __future__ import annotations
@@ -21,10 +28,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
 from advisor.models import AdvisorRun, Decision, Recommendation, Severity, Status
+from advisor.models.kinds import CANNOT_EVALUATE
 from advisor.models.recommendation import ADVISOR_ACTOR
 from advisor.review.fingerprint import fingerprint, material_changes, material_of
 from advisor.rules.findings import Finding
@@ -34,7 +43,28 @@ UPDATED_FIELDS = [
     "object_label", "table", "category", "severity", "severity_rank", "status", "title", "summary", "evidence",
     "material", "fingerprint", "benefit", "cost", "benefit_score", "changes", "verified", "last_seen_at",
     "status_changed_at", "resolved_at", "snoozed_until", "dismiss_reason", "dismissed_fingerprint", "last_run",
+    "conditions", "resolved_from",
 ]
+
+
+@dataclass
+class RunScope:
+    """What one run evaluated: per kind, the conditions its rule ran under (kinds of rules that were
+    skipped, failed or left out are absent), which kinds ran under the standard conditions, and the
+    recommendations whose condition the run verified to be gone (``(kind, object_key)`` → why)."""
+
+    conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    standard: set[str] = field(default_factory=set)
+    gone: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def comparable(self, rec: Recommendation) -> bool:
+        """May this run change ``rec``? Only if its rule ran, under the conditions ``rec`` was found
+        under or the standard ones. "Cannot evaluate" findings are about the run itself: always."""
+        if rec.kind == CANNOT_EVALUATE:
+            return True
+        if rec.kind not in self.conditions:
+            return False
+        return rec.kind in self.standard or not rec.conditions or rec.conditions == self.conditions[rec.kind]
 
 
 @dataclass
@@ -43,6 +73,7 @@ class LifecycleResult:
     reopened: int = 0
     resolved: int = 0
     updated: int = 0
+    untouched: int = 0   # found, but under conditions not comparable with its own: left as it was
     # The recommendations behind this run's findings, in the order of the findings.
     current: list[Recommendation] = field(default_factory=list)
 
@@ -52,7 +83,7 @@ class LifecycleResult:
 
 
 def apply_findings(target: Target, run: AdvisorRun | None, findings: Iterable[tuple[str, Finding]],
-                   checked_kinds: set[str], now: dt.datetime) -> LifecycleResult:
+                   scope: RunScope, now: dt.datetime) -> LifecycleResult:
     """Upsert ``findings`` (``(category, finding)`` pairs) and move statuses on; see the module doc."""
     result = LifecycleResult()
     decisions: list[Decision] = []
@@ -74,10 +105,19 @@ def apply_findings(target: Target, run: AdvisorRun | None, findings: Iterable[tu
                 rec = Recommendation(target=target, kind=finding.kind, object_key=finding.object_key,
                                      status=Status.OPEN, first_seen_at=now, status_changed_at=now)
                 _fill(rec, category, finding, run, now)
+                rec.conditions = scope.conditions.get(finding.kind, {})
                 fresh.append(rec)
+            elif not scope.comparable(rec):
+                result.untouched += 1
+                decision = _snooze_ended(rec, now)
+                if decision is not None:
+                    decisions.append(decision)
+                    result.reopened += 1
+                    touched.append(rec)
             else:
                 before = dict(rec.material)
                 _fill(rec, category, finding, run, now)
+                rec.conditions = scope.conditions.get(finding.kind, rec.conditions)
                 decision = _revisit(rec, before, now)
                 if decision is not None:
                     decisions.append(decision)
@@ -89,16 +129,16 @@ def apply_findings(target: Target, run: AdvisorRun | None, findings: Iterable[tu
         for key, rec in existing.items():
             if key in seen:
                 continue
-            if rec.kind in checked_kinds and rec.status != Status.RESOLVED:
-                decisions.append(_resolve(rec, now))
+            if key in scope.gone and rec.status != Status.RESOLVED:
+                decisions.append(_resolve(rec, scope.gone[key], now))
                 result.resolved += 1
                 touched.append(rec)
-            elif rec.status == Status.SNOOZED and rec.snoozed_until is not None and rec.snoozed_until <= now:
-                decisions.append(_move(rec, Status.OPEN, "snooze_ended", now,
-                                       comment=f"snoozed until {rec.snoozed_until:%Y-%m-%d %H:%M}"))
-                rec.snoozed_until = None
-                result.reopened += 1
-                touched.append(rec)
+            else:
+                decision = _snooze_ended(rec, now)
+                if decision is not None:
+                    decisions.append(decision)
+                    result.reopened += 1
+                    touched.append(rec)
         Recommendation.objects.bulk_create(fresh)
         if touched:
             Recommendation.objects.bulk_update(touched, UPDATED_FIELDS)
@@ -134,21 +174,40 @@ def _fill(rec: Recommendation, category: str, finding: Finding, run: AdvisorRun 
 
 
 def _revisit(rec: Recommendation, material_before: dict[str, object], now: dt.datetime) -> Decision | None:
-    """The status move of an existing recommendation found again, if any."""
+    """The status move of an existing recommendation found again (comparably), if any."""
     if rec.status == Status.RESOLVED:
-        if rec.dismiss_reason and rec.dismissed_fingerprint == rec.fingerprint:
-            rec.resolved_at = None
-            return _move(rec, Status.DISMISSED, "detected_again", now,
-                         comment="detected again with the evidence it was dismissed for: stays dismissed")
-        _clear_dismissal(rec)
-        rec.resolved_at = None
-        return _move(rec, Status.OPEN, "reopened", now, comment="detected again")
+        return _come_back(rec, now)
     if rec.status == Status.DISMISSED and rec.dismissed_fingerprint != rec.fingerprint:
         changes = material_changes(material_before, rec.material)
         _clear_dismissal(rec)
         return _move(rec, Status.OPEN, "reopened", now,
                      comment="the evidence changed materially since it was dismissed",
                      details={"changes": changes})
+    return _snooze_ended(rec, now)
+
+
+def _come_back(rec: Recommendation, now: dt.datetime) -> Decision:
+    """A resolved recommendation found again: the decision it had when it was resolved holds if it
+    still can — accepted stays accepted, a dismissal holds for the same evidence, a snooze until its
+    date; otherwise (it was open or applied, or the evidence changed) it is open again."""
+    was = rec.resolved_from
+    rec.resolved_at = None
+    rec.resolved_from = ""
+    if was == Status.DISMISSED and rec.dismiss_reason and rec.dismissed_fingerprint == rec.fingerprint:
+        return _move(rec, Status.DISMISSED, "detected_again", now,
+                     comment="detected again with the evidence it was dismissed for: stays dismissed")
+    if was == Status.ACCEPTED:
+        return _move(rec, Status.ACCEPTED, "restored", now, comment="detected again: it stays accepted")
+    if was == Status.SNOOZED and rec.snoozed_until is not None and rec.snoozed_until > now:
+        return _move(rec, Status.SNOOZED, "restored", now,
+                     comment=f"detected again: stays snoozed until {rec.snoozed_until:%Y-%m-%d %H:%M}")
+    _clear_dismissal(rec)
+    rec.snoozed_until = None
+    comment = "detected again after the change was applied" if was == Status.APPLIED else "detected again"
+    return _move(rec, Status.OPEN, "reopened", now, comment=comment)
+
+
+def _snooze_ended(rec: Recommendation, now: dt.datetime) -> Decision | None:
     if rec.status == Status.SNOOZED and rec.snoozed_until is not None and rec.snoozed_until <= now:
         until = rec.snoozed_until
         rec.snoozed_until = None
@@ -156,12 +215,13 @@ def _revisit(rec: Recommendation, material_before: dict[str, object], now: dt.da
     return None
 
 
-def _resolve(rec: Recommendation, now: dt.datetime) -> Decision:
-    if rec.status != Status.DISMISSED:
-        _clear_dismissal(rec)  # a dismissal is kept through resolution only for a dismissed one
-    rec.snoozed_until = None
+def _resolve(rec: Recommendation, reason: str, now: dt.datetime) -> Decision:
+    """Resolved because its condition was verified gone (``reason``); the status it had is kept in
+    ``resolved_from`` — with the dismissal and the snooze date — to be restored if it comes back."""
+    rec.resolved_from = rec.status
     rec.resolved_at = now
-    return _move(rec, Status.RESOLVED, "resolved", now, comment="the condition is no longer detected")
+    return _move(rec, Status.RESOLVED, "resolved", now, comment=f"the condition is gone: {reason}",
+                 details={"reason": reason})
 
 
 def _clear_dismissal(rec: Recommendation) -> None:

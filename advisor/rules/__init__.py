@@ -19,8 +19,11 @@ HELPER_MODULES = frozenset({
     "evidence",      # evidence builder and number formatting
     "findings",      # what a rule returns
     "history",       # the history store as the rules see it
+    "observation",   # how long statistics covered an object (minimum observation)
     "options",       # the advisor's options
     "pgsettings",    # reading settings from the history store
+    "verify",        # is a recommendation's condition verifiably gone
+    "workload",      # the statements the index advice considered, planned and skipped
 })
 
 

@@ -37,11 +37,12 @@ class AutovacuumLag(Rule):
     category = "maintenance"
     title = "Dead tuples outrunning autovacuum"
     order = 60
+    absence_is_proof = True  # dead tuples and storage parameters are read afresh: vacuumed or tuned
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         settings = ctx.history.settings()
         tables = ctx.history.tables_with_deltas()
-        if not tables:
+        if ctx.history.relations_collected_at() is None:
             raise RuleSkipped("no relations collection yet", ctx.history.collect_hint("relations"))
         if not settings:
             raise RuleSkipped("no settings collection yet", ctx.history.collect_hint("settings"))

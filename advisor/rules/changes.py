@@ -14,9 +14,12 @@ Spec = dict[str, Any]
 
 
 def create_index(schema: str, table: str, *, columns: tuple[str, ...] = (), expression: str | None = None,
-                 include: tuple[str, ...] = (), where: str | None = None, name: str | None = None) -> Spec:
+                 include: tuple[str, ...] = (), where: str | None = None, name: str | None = None,
+                 opclasses: dict[str, str] | None = None) -> Spec:
+    """``opclasses``: a non-default operator class for some columns (``{"sku": "text_pattern_ops"}``)."""
     return {"type": "create_index", "schema": schema, "table": table, "columns": list(columns),
-            "expression": expression, "include": list(include), "where": where, "name": name}
+            "expression": expression, "include": list(include), "where": where, "name": name,
+            **({"opclasses": dict(opclasses)} if opclasses else {})}
 
 
 def fk_index(schema: str, table: str, columns: tuple[str, ...], constraint: str) -> Spec:

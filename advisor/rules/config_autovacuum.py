@@ -24,6 +24,8 @@ class ConfigAutovacuum(Rule):
     category = "configuration"
     title = "Autovacuum capacity"
     order = 240  # after autovacuum_lag (60), whose findings it counts
+    absence_is_proof = True
+    depends_on = ("autovacuum_lag",)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         settings = ctx.history.settings()

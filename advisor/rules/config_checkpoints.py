@@ -5,12 +5,19 @@ written since the last one. Frequent size-triggered checkpoints mean more full-p
 and bursts of writes. From the history store: checkpoints timed and requested, and WAL written,
 over the window. The suggestion holds two checkpoint_timeouts' worth of the window's WAL rate.
 Manual ``CHECKPOINT`` commands and base backups count as requested too — the evidence says so.
+
+A share of checkpoints is a rate: an hour of history with one bulk load in it says nothing about the
+server's normal day. So the rule proposes a change only once the database statistics cover at least
+``observation.CHECKPOINTS_MIN_OBSERVATION`` (restarted by a statistics reset or a server restart);
+before that, what would have been a proposal is reported as "too early to tell".
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
+from advisor.rules import observation
 from advisor.rules import pgsettings as pg
 from advisor.rules.base import Rule, register
 from advisor.rules.context import RuleContext
@@ -28,6 +35,7 @@ class ConfigCheckpoints(Rule):
     category = "configuration"
     title = "Checkpoints"
     order = 230
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         db = ctx.history.database()
@@ -38,10 +46,21 @@ class ConfigCheckpoints(Rule):
             raise RuleSkipped("no settings collection yet", ctx.history.collect_hint("settings"))
         timed, requested = db.checkpoints_timed or 0, db.checkpoints_req or 0
         total = timed + requested
+        if not total:
+            return []   # no checkpoint at all in the window: nothing was forced
         # Both the count and the share of requested checkpoints must reach a level (checkpoints_requested*).
         severity = least(ctx.thresholds.grade("checkpoints_requested", requested),
                          ctx.thresholds.grade("checkpoints_requested_share", requested / total))
         if severity == OK:
+            return []
+        needed = observation.CHECKPOINTS_MIN_OBSERVATION
+        start, _why = observation.observation_start(ctx.now - dt.timedelta(seconds=db.seconds),
+                                                    ctx.history.resets_since(ctx.window_start))
+        seen = observation.observed(ctx.now, start)
+        if seen < needed:
+            ctx.blind(observation.TOO_EARLY, observation.too_early([seen], needed),
+                      hint=f"{requested} of {total} checkpoints were requested, but over too short a time to "
+                           "judge the server's normal load: the rule waits for a day of database statistics")
             return []
         current = pg.as_bytes(settings, "max_wal_size") or GB
         timeout_s = (pg.as_ms(settings, "checkpoint_timeout") or 300_000) / 1000

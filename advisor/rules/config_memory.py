@@ -27,6 +27,7 @@ class ConfigMemory(Rule):
     category = "configuration"
     title = "Memory settings"
     order = 200
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         settings = ctx.history.settings()

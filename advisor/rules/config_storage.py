@@ -24,6 +24,7 @@ class ConfigStorage(Rule):
     category = "configuration"
     title = "Planner settings for the storage"
     order = 210
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         settings = ctx.history.settings()

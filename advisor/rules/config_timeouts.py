@@ -22,6 +22,7 @@ class ConfigTimeouts(Rule):
     category = "configuration"
     title = "Timeouts"
     order = 250
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         settings = ctx.history.settings()

@@ -29,6 +29,7 @@ class ConfigWorkMem(Rule):
     category = "configuration"
     title = "work_mem and temp files"
     order = 220
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         db = ctx.history.database()

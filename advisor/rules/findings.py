@@ -1,11 +1,14 @@
-"""What a rule returns: findings, or ``RuleSkipped`` when it could not check its condition."""
+"""What a rule returns: findings, ``RuleSkipped`` when it could not check its condition at all, and
+``BlindSpot`` notes (``ctx.blind``) for the part of its evidence it could not see."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-SEVERITIES = ("info", "warning", "critical")
+# "unknown" is the severity of the one finding per rule that says what the rule could not see
+# (kind ``cannot_evaluate``): the runner builds it from ``RuleSkipped`` and ``BlindSpot`` notes.
+SEVERITIES = ("info", "unknown", "warning", "critical")
 
 
 class RuleSkipped(Exception):
@@ -19,6 +22,24 @@ class RuleSkipped(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+
+@dataclass(frozen=True)
+class BlindSpot:
+    """Part of a rule's evidence it could not see, and what would let it see.
+
+    * ``code`` — stable across runs (``too_early``, ``unreadable``, ``skipped`` …): the fingerprint of
+      the "cannot evaluate" finding covers the codes, not the wording, so a dismissal holds while the
+      same thing stays unseen.
+    * ``message`` — what is not seen, e.g. ``5 sequence(s) not readable by the monitoring role``.
+    * ``hint`` — the grant, setting or action that fixes it.
+    * ``objects`` — what is affected (names shown in the evidence), when the rule knows.
+    """
+
+    code: str
+    message: str
+    hint: str = ""
+    objects: tuple[str, ...] = ()
 
 
 @dataclass

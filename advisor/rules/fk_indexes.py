@@ -1,10 +1,17 @@
-"""Foreign keys without a supporting index on the referencing side.
+"""Foreign keys without a supporting index on the referencing side — proposed only with evidence.
 
 Deleting or updating the key of a parent row makes PostgreSQL look for child rows referencing it —
 with a sequential scan of the child table when no index leads with the foreign key's columns, once
-per parent row, while holding locks. Joins from parent to child suffer the same way. Foreign keys
-(and whether a valid, non-partial btree or hash index leads with their columns) are read from the
-target's catalog; sizes and write counts come from the history store.
+per parent row, while holding locks. Whether that happens is evidence, not a rule of thumb:
+
+* **with evidence** — parent rows deleted in the window, or lock incidents that waited on the child —
+  a ``fk_without_index`` finding proposes the index (a warning when the child is big). Parent deletes
+  normally make the missing-index engine propose it already: it weighs the lookups the server runs for
+  them (``advisor.selection.foreign_keys``) against the index's upkeep;
+* **without evidence** the index would only cost writes and storage, so it is a separate *safety*
+  finding: low severity (info), marked ``safety_only``, saying what would make it matter — and
+  ``advise --format sql`` leaves it out, as it leaves out everything the net-benefit default does
+  not propose.
 
 When the missing-index rule already proposes an index that serves the foreign key, no second
 recommendation is made: that one says it also supports the foreign key.
@@ -18,7 +25,7 @@ from advisor.rules.changes import fk_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count
 from advisor.rules.findings import Finding
-from dbconsole.thresholds import WARNING
+from dbconsole.thresholds import INFO, WARNING
 from pgsql.ident import choose_name, quote_ident_if_needed
 
 ON_DELETE = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -43,6 +50,7 @@ class ForeignKeyIndexes(Rule):
     category = "indexes"
     title = "Foreign keys without an index"
     order = 20  # after missing_indexes (10), whose proposals it reads
+    depends_on = ("missing_indexes",)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         findings = []
@@ -90,18 +98,29 @@ class ForeignKeyIndexes(Rule):
                    else "."))
         ev.ids(schema=fk.schema, table=fk.table, columns=list(fk.columns), table_seq=child.seq if child else None)
         big = ctx.thresholds.grade("fk_child_rows", rows) == WARNING
-        deletes = bool(parent_writes and (parent_writes.n_tup_del or parent_writes.n_tup_upd))
-        severity = "warning" if big and (deletes or on_delete in ("CASCADE", "SET NULL")) else "info"
-        if big and not deletes:
-            ev.note("No parent row was deleted or updated in the window, which is why this is not a warning yet.")
+        deletes = bool(parent_writes and parent_writes.n_tup_del)
+        waits = ctx.history.lock_incidents_on(fk.schema, fk.table)
+        ev.fact("Lock incidents on the referencing table", waits, fmt_count(waits),
+                hint="lock trees in the window that waited on it")
+        evidence = deletes or waits > 0
+        severity = WARNING if big and evidence else INFO
+        if not evidence:
+            # Nothing in the window says the index would be used: a safety net, not a proposal.
+            ev.set("safety_only", True)
+            ev.note("Safety only: no parent row was deleted and no lock waited on the referencing table in the "
+                    "window, so the index would cost writes and storage and save nothing yet. It matters once "
+                    f"{fk.ref_table} rows are deleted (or their key changed). Not part of advise --format sql.")
+        title = (f"Index the foreign key {fk.table}({', '.join(fk.columns)})" if evidence else
+                 f"Safety: foreign key {fk.table}({', '.join(fk.columns)}) has no index")
         return Finding(
             kind="fk_without_index", object_key=f"{fk.qualified_table}.{fk.name}",
             object_label=f"{fk.qualified_table} ({', '.join(fk.columns)})", severity=severity,
-            title=f"Index the foreign key {fk.table}({', '.join(fk.columns)})",
+            title=title,
             summary=f"Foreign key {fk.name} from {fk.qualified_table} to {fk.qualified_ref} has no supporting index: "
-                    f"each delete on {fk.ref_table} scans {fk.table}.",
+                    f"each delete on {fk.ref_table} scans {fk.table}."
+                    + ("" if evidence else " Nothing in the window deleted a parent row: a safety finding only."),
             evidence=ev.to_dict(),
-            material={"columns": list(fk.columns), "big": big, "parent_writes": deletes},
+            material={"columns": list(fk.columns), "big": big, "parent_writes": deletes, "lock_waits": waits > 0},
             benefit=f"parent deletes and key updates find children by index instead of scanning {fk.table}",
             cost=f"a new index on {fk.qualified_table}: disk, and work on every insert and update of {fk.table}",
             benefit_score=float(rows or 0), table=fk.qualified_table,

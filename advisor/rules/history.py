@@ -5,7 +5,9 @@ offers yet, read here in one query each over the same tables (see ``sql/``):
 
 * ``relation_deltas`` — per table and index, reset-aware differences of cumulative counters over the
   window (writes, autovacuum runs, scans), from the raw samples (and hourly ones older than those);
-* ``activity_peaks`` — the longest idle-in-transaction time, longest query and oldest xmin seen.
+* ``activity_peaks`` — the longest idle-in-transaction time, longest query and oldest xmin seen;
+* ``index_scans`` — per index, reset-aware scans since a given time (the unused-index rule looks back
+  over its minimum observation, which may be longer than the window).
 
 Numbers a rule reports are only what the store holds; when it holds nothing yet a rule says so
 (``RuleSkipped``) instead of guessing.
@@ -22,11 +24,13 @@ from django.db import connection
 from dbconsole.timerange import TOTALS, resolution
 from monitoring.history.selectors import database as database_selectors
 from monitoring.history.selectors import events as event_selectors
+from monitoring.history.selectors import locks as lock_selectors
 from monitoring.history.selectors import relations as relation_selectors
 from monitoring.history.selectors import statements as statement_selectors
 from monitoring.history.selectors.configuration import settings_current
+from monitoring.history.selectors.cumulative import Cumulative, cumulative_in
 from monitoring.history.selectors.statements import StatementTotals
-from monitoring.models import Relation, SequenceSnapshot, SettingValue, Target
+from monitoring.models import CollectorStatus, Event, Relation, SequenceSnapshot, SettingValue, Target
 from monitoring.models import events as ev
 from pgsql.sqlfiles import SqlDir
 
@@ -78,6 +82,7 @@ class TableInfo:
 @dataclass(frozen=True)
 class IndexInfo:
     seq: int
+    oid: int
     schema: str
     name: str
     table_seq: int
@@ -148,6 +153,7 @@ class History:
         self.target = target
         self.start = start
         self.end = end
+        self._scans_since: dict[dt.datetime, dict[int, tuple[int, dt.datetime]]] = {}
 
     def collect_hint(self, collector: str) -> str:
         return f"manage.py collect --target {self.target.name} --collector {collector} --once"
@@ -164,6 +170,15 @@ class History:
         """Every statement that ran in the window, with its full text and totals."""
         return self._statements
 
+    @cached_property
+    def _cumulative(self) -> Cumulative | None:
+        return cumulative_in(self.target.pk, self.start, self.end)
+
+    def cumulative(self) -> Cumulative | None:
+        """The target's first statements collection, if in the window: its counters are cumulative since
+        the stats reset (statements with ``since_stats_reset``), not deltas over the window."""
+        return self._cumulative
+
     # -- tables and indexes ------------------------------------------------------------------------
 
     @cached_property
@@ -179,7 +194,9 @@ class History:
                                               autovacuum_count=av, vacuum_count=vac, seq_scan=sscan, idx_scan=iscan,
                                               since=since, seconds=(until - since).total_seconds())
                 else:
-                    indexes[seq] = (int(values[0] or 0), since)
+                    # Sampled once only: no difference yet, so its scans over the window are unknown.
+                    if until > since:
+                        indexes[seq] = (int(values[0] or 0), since)
         return tables, indexes
 
     @cached_property
@@ -213,6 +230,11 @@ class History:
     def table_by_name(self, schema: str, name: str) -> TableInfo | None:
         return next((t for t in self._tables.values() if (t.schema, t.name) == (schema, name)), None)
 
+    def relation_gone(self, schema: str, name: str) -> bool:
+        """The relations collector saw ``schema.name`` disappear and has not seen it since."""
+        named = Relation.objects.filter(target=self.target, schema=schema, name=name)
+        return named.filter(dropped_at__isnull=False).exists() and not named.filter(dropped_at__isnull=True).exists()
+
     def table_deltas(self, seq: int) -> TableDeltas | None:
         return self._deltas[0].get(seq)
 
@@ -235,11 +257,11 @@ class History:
                 continue
             scans, since = usage.get(rel.seq, (None, None))
             out.append(IndexInfo(
-                seq=rel.seq, schema=rel.schema, name=rel.name, table_seq=table.seq, table_name=table.name,
+                seq=rel.seq, oid=rel.oid, schema=rel.schema, name=rel.name, table_seq=table.seq, table_name=table.name,
                 definition=rel.definition, method=rel.method, is_unique=rel.is_unique, is_primary=rel.is_primary,
                 is_valid=rel.is_valid, constraint_type=rel.constraint_type, first_seen=rel.first_seen,
                 bytes=row.bytes, scans_total=row.scans,
-                scans_window=scans if since is not None and since < self.end else None,
+                scans_window=scans,
                 last_scan=row.last_scan, observed_since=since,
             ))
         return out
@@ -253,7 +275,8 @@ class History:
         return index.observed_since.strftime("%Y-%m-%d %H:%M UTC")
 
     def bloat(self) -> dict[int, BloatInfo] | None:
-        """Bloat of every table and index by seq, from the latest bloat run; None before the first."""
+        """Bloat of every table and index by seq, from the latest bloat run; None before the first (an
+        empty dict when the run measured nothing: a database without tables)."""
         out: dict[int, BloatInfo] = {}
         measured = False
         for t in self._table_rows:
@@ -270,12 +293,79 @@ class History:
                 out[i.relation.seq] = BloatInfo(size_bytes=i.bytes,
                                                 bloat_bytes=i.exact_bloat_bytes if exact else i.est_bloat_bytes,
                                                 exact=exact, captured_at=at)
-        return out if measured or out else None
+        return out if measured or out or self.bloat_collected_at() is not None else None
 
     def reset_events(self) -> list[tuple[dt.datetime, str]]:
         """Server restarts and statistics resets in the window: counters restarted from zero there."""
         return [(a.at, RESET_KINDS[a.kind]) for a in event_selectors.events(self.target.pk, self.start, self.end)
                 if a.kind in RESET_KINDS]
+
+    @cached_property
+    def _lock_relations(self) -> list[set[str]]:
+        return [set(i.relations) for i in lock_selectors.lock_incidents(self.target.pk, self.start, self.end)]
+
+    def lock_incidents_on(self, schema: str, table: str) -> int:
+        """Lock incidents in the window whose tree waited on this table (named either way)."""
+        names = {table, f"{schema}.{table}", f'"{schema}"."{table}"', f'"{table}"'}
+        return sum(1 for relations in self._lock_relations if relations & names)
+
+    def resets_since(self, start: dt.datetime) -> list[tuple[dt.datetime, str]]:
+        """Restarts and statistics resets since ``start``, at the time they happened (the server's start
+        or reset time the collector read, else when it noticed), oldest first."""
+        out = []
+        for event in Event.objects.filter(target=self.target, kind__in=list(RESET_KINDS), at__gte=start,
+                                          at__lte=self.end):
+            raw = (event.detail or {}).get("started_at" if event.kind == ev.RESTART else "stats_reset")
+            try:
+                when = dt.datetime.fromisoformat(raw) if isinstance(raw, str) else event.at
+            except ValueError:
+                when = event.at
+            out.append((min(when, event.at), RESET_KINDS[event.kind]))
+        return sorted(out)
+
+    def index_scans_since(self, start: dt.datetime) -> dict[int, tuple[int, dt.datetime]]:
+        """Per index seq: reset-aware scans from ``start`` to the end of the window, and its first sample
+        since ``start`` (indexes sampled once only are left out)."""
+        if start not in self._scans_since:
+            with connection.cursor() as cur:
+                cur.execute(SQL_FILES.load("index_scans"), {"t": self.target.pk, "start": start, "end": self.end})
+                self._scans_since[start] = {seq: (int(scans or 0), since)
+                                            for seq, since, until, scans in cur.fetchall() if until > since}
+        return self._scans_since[start]
+
+    # -- what was collected ------------------------------------------------------------------------
+
+    def _latest(self, table: str) -> dt.datetime | None:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT max(captured_at) FROM {table} WHERE target_id = %s", [self.target.pk])
+            row = cur.fetchone()
+        return row[0] if row else None
+
+    @cached_property
+    def _relations_at(self) -> dt.datetime | None:
+        return self._latest("monitoring_relation_raw")
+
+    def relations_collected_at(self) -> dt.datetime | None:
+        """When the relations collector last stored a snapshot; None before the first. A database with
+        no index at all has an empty list of indexes *and* a date here."""
+        return self._relations_at
+
+    @cached_property
+    def _bloat_at(self) -> dt.datetime | None:
+        return self._latest("monitoring_bloat_raw")
+
+    def bloat_collected_at(self) -> dt.datetime | None:
+        return self._bloat_at
+
+    @cached_property
+    def _statements_at(self) -> dt.datetime | None:
+        return self._latest("monitoring_stmt_raw")
+
+    def statements_collected_at(self) -> dt.datetime | None:
+        return self._statements_at
+
+    def collector_status(self, collector: str) -> CollectorStatus | None:
+        return CollectorStatus.objects.filter(target=self.target, collector=collector).first()
 
     # -- database, activity, settings, sequences ---------------------------------------------------
 

@@ -3,16 +3,23 @@
 Bloat comes from the history store's bloat collection (exact ``pgstatindex`` figures for the largest
 indexes when pgstattuple is installed, estimates otherwise). ``REINDEX INDEX CONCURRENTLY`` (PG 12+)
 builds a fresh copy beside the old one and swaps them, blocking no reads or writes.
+
+A btree index of a megabyte or more with no figure (no statistics the monitoring role may read) is
+reported as evidence the rule could not see; a recommendation is resolved only when the index was
+measured again below the thresholds, or is gone.
 """
 
 from __future__ import annotations
 
+from advisor.models import Recommendation
 from advisor.rules.base import Rule, register
 from advisor.rules.bloat_common import severity, worth_it
 from advisor.rules.changes import reindex
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_pct, fmt_time, size_class
 from advisor.rules.findings import Finding, RuleSkipped
+from dbconsole.thresholds import INFO
+from pgsql.ident import quote_ident_if_needed
 
 
 @register
@@ -22,6 +29,8 @@ class IndexBloat(Rule):
     category = "maintenance"
     title = "Bloated indexes"
     order = 50
+    absence_is_proof = True  # when the index's bloat was measured again (see resolution)
+    depends_on = ("duplicate_indexes", "unused_indexes", "invalid_indexes")
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         bloat = ctx.history.bloat()
@@ -31,6 +40,15 @@ class IndexBloat(Rule):
         dropping = {f.object_key for f in ctx.findings if f.kind.endswith("_index") and f.changes
                     and f.changes[0].get("type") == "drop_index"}
         findings = []
+        unseen = sorted(i.qualified_name for i in indexes.values()
+                        if i.is_valid and i.method == "btree"
+                        and ctx.thresholds["bloat_bytes"].reaches(i.bytes or 0, INFO)
+                        and (bloat.get(i.seq) is None or bloat[i.seq].bloat_bytes is None))
+        if unseen:
+            role = quote_ident_if_needed(ctx.target.username)
+            ctx.blind("no_statistics", f"bloat of {len(unseen)} index(es) unknown: no statistics the monitoring "
+                      "role may read", hint=f"ANALYZE their tables and GRANT SELECT ON them TO "
+                      f"{role} (or GRANT pg_read_all_data, PostgreSQL 14+)", objects=tuple(unseen))
         for seq, b in bloat.items():
             index = indexes.get(seq)
             if index is None or not index.is_valid or index.method != "btree" or not worth_it(b, ctx.thresholds):
@@ -65,3 +83,10 @@ class IndexBloat(Rule):
                 changes=[reindex(index.schema, index.table_name, index.name)],
             ))
         return findings
+
+    def resolution(self, ctx: RuleContext, rec: Recommendation, *, comparable: bool) -> str | None:
+        index = next((i for i in ctx.history.indexes() if i.qualified_name == rec.object_key), None)
+        bloat = ctx.history.bloat() or {}
+        if index is not None and (bloat.get(index.seq) is None or bloat[index.seq].bloat_bytes is None):
+            return None   # not measured this time: nothing proves the bloat went
+        return super().resolution(ctx, rec, comparable=comparable)

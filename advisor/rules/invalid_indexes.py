@@ -20,11 +20,12 @@ class InvalidIndexes(Rule):
     category = "indexes"
     title = "Invalid indexes"
     order = 40
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
-        indexes = ctx.history.indexes()
-        if not indexes:
+        if ctx.history.relations_collected_at() is None:
             raise RuleSkipped("no relations collection yet", ctx.history.collect_hint("relations"))
+        indexes = ctx.history.indexes()
         findings = []
         for index in indexes:
             if index.is_valid:

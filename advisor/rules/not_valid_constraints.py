@@ -25,6 +25,7 @@ class NotValidConstraints(Rule):
     category = "maintenance"
     title = "Constraints to validate"
     order = 90
+    absence_is_proof = True  # read from the catalog each run: validated or dropped
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         findings = []

@@ -7,6 +7,11 @@ snapshot of the window, so the evidence can say roughly when ``nextval`` will fa
 
 * integer (or smallint) column → a staged migration of the column to bigint;
 * bigint column fed by a sequence declared ``AS integer`` → widen the sequence (a catalog change);
+
+A sequence the monitoring role may not read (no SELECT or USAGE on it) has no last value in the
+snapshot: the rule cannot say it is fine, so it reports those as evidence it could not see, with the
+GRANT that fixes it — never "every sequence below 75 %" while blind. A recommendation is resolved only
+when its sequence was read again below the threshold (or no longer exists).
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from advisor.models import Recommendation
 from advisor.rules.base import Rule, register
 from advisor.rules.changes import bigint, widen_sequence
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct, fmt_time
 from advisor.rules.findings import Finding, RuleSkipped
 from dbconsole.thresholds import CRITICAL, WARNING, grade_sequence
+from pgsql.ident import quote_ident
 
 SMALL_TYPES = ("integer", "smallint")
 
@@ -38,6 +45,7 @@ class SequenceOverflow(Rule):
     category = "maintenance"
     title = "Sequences near overflow"
     order = 80
+    absence_is_proof = True  # when the sequence was read again (see resolution)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         latest, oldest = ctx.history.sequence_snapshots()
@@ -46,15 +54,47 @@ class SequenceOverflow(Rule):
         before = {(s["schema"], s["name"]): s for s in (oldest.sequences if oldest is not None else [])}
         seconds = (latest.captured_at - oldest.captured_at).total_seconds() if oldest is not None else 0.0
         findings = []
+        unseen = [s for s in latest.sequences if not s.get("readable", True) or s.get("skipped_locked")]
+        if unseen:
+            self._blind(ctx, unseen)
         for seq in latest.sequences:
             pct = seq.get("percent_used")
-            # Unknown when unreadable (no privilege: the collector reports it); ok when cycling on purpose.
+            # Unreadable ones are reported above as unseen; ok when cycling on purpose.
             severity = grade_sequence(pct, bool(seq.get("cycle")), ctx.thresholds)
             if pct is None or severity not in (WARNING, CRITICAL):
                 continue
             rate = _rate_per_day(seq, before.get((seq["schema"], seq["name"])), seconds)
             findings.append(self._finding(ctx, seq, float(pct) / 100.0, severity, rate, latest.captured_at))
         return findings
+
+    def _blind(self, ctx: RuleContext, unseen: list[dict[str, Any]]) -> None:
+        denied = [s for s in unseen if not s.get("readable", True)]
+        locked = [s for s in unseen if s.get("readable", True)]
+        role = quote_ident(ctx.target.username)
+        if denied:
+            schemas = sorted({s["schema"] for s in denied})
+            grants = " ".join(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {quote_ident(schema)} TO {role};"
+                              for schema in schemas)
+            ctx.blind("unreadable", f"{len(denied)} sequence(s) not readable by the monitoring role",
+                      hint=f"{grants} (or, on PostgreSQL 14+, GRANT pg_read_all_data TO {role};)",
+                      objects=tuple(f"{s['schema']}.{s['name']}" for s in denied))
+        if locked:
+            ctx.blind("locked", f"{len(locked)} sequence(s) skipped: another session held a strong lock on them",
+                      hint="they are read again at the next sequences collection",
+                      objects=tuple(f"{s['schema']}.{s['name']}" for s in locked))
+
+    def resolution(self, ctx: RuleContext, rec: Recommendation, *, comparable: bool) -> str | None:
+        """Resolved when the sequence was read again below the threshold, or no longer exists; never
+        because it could not be read."""
+        latest, _oldest = ctx.history.sequence_snapshots()
+        if latest is None:
+            return None
+        seq = next((s for s in latest.sequences if f"{s['schema']}.{s['name']}" == rec.object_key), None)
+        if seq is None:
+            return f"sequence {rec.object_key} no longer exists"
+        if not seq.get("readable", True) or seq.get("skipped_locked"):
+            return None
+        return super().resolution(ctx, rec, comparable=comparable)
 
     def _finding(self, ctx: RuleContext, seq: dict[str, Any], used: float, severity: str, rate: float | None,
                  at: dt.datetime) -> Finding:

@@ -10,10 +10,16 @@ VACUUM and ANALYZE bring up to date: a table nobody vacuums keeps its old size t
 and its estimated bloat stays near zero. Its dead tuples, counted exactly by the statistics, then
 give the better figure — dead tuples times the average row size — and the evidence says which was
 used.
+
+A table with neither figure (no statistics the monitoring role may read, no dead tuples counted) is
+evidence the rule could not see: reported as such with the fix, never taken for "not bloated". A
+recommendation is resolved only when the table's bloat was measured again below the thresholds (or
+the table is gone).
 """
 
 from __future__ import annotations
 
+from advisor.models import Recommendation
 from advisor.rules.base import Rule, register
 from advisor.rules.bloat_common import severity, worth_it
 from advisor.rules.changes import table_bloat
@@ -21,6 +27,8 @@ from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_pct, fmt_time, size_class
 from advisor.rules.findings import Finding, RuleSkipped
 from advisor.rules.history import BloatInfo, TableInfo
+from dbconsole.thresholds import INFO
+from pgsql.ident import quote_ident_if_needed
 
 
 def dead_tuple_bloat(table: TableInfo) -> BloatInfo | None:
@@ -40,19 +48,22 @@ class TableBloat(Rule):
     category = "maintenance"
     title = "Bloated tables"
     order = 55
+    absence_is_proof = True  # when the table's bloat was measured again (see resolution)
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         bloat = ctx.history.bloat()
         if bloat is None:
             raise RuleSkipped("no bloat collection yet", ctx.history.collect_hint("bloat"))
         findings = []
+        unseen = []
         for table, _deltas in ctx.history.tables_with_deltas():
             seq = table.seq
-            measured = bloat.get(seq)
-            dead = dead_tuple_bloat(table)
-            from_dead = dead is not None and (dead.bloat_bytes or 0) > (measured.bloat_bytes or 0 if measured else 0)
-            b = dead if from_dead and dead is not None else measured
-            if b is None or not worth_it(b, ctx.thresholds):
+            b, from_dead = _figure(table, bloat.get(seq))
+            if b is None or b.bloat_bytes is None:
+                if ctx.thresholds["bloat_bytes"].reaches(table.heap_bytes or 0, INFO):  # could hide bloat
+                    unseen.append(table.qualified)
+                continue
+            if not worth_it(b, ctx.thresholds):
                 continue
             ev = Evidence()
             ev.fact("Table", table.qualified)
@@ -95,4 +106,30 @@ class TableBloat(Rule):
                 benefit_score=float(b.bloat_bytes or 0), table=table.qualified,
                 changes=[table_bloat(table.schema, table.name, b.bloat_bytes, b.size_bytes)],
             ))
+        if unseen:
+            role = quote_ident_if_needed(ctx.target.username)
+            ctx.blind("no_statistics", f"bloat of {len(unseen)} table(s) unknown: no statistics the monitoring "
+                      "role may read", hint=f"ANALYZE them and GRANT SELECT ON them TO {role} (or "
+                      f"GRANT pg_read_all_data TO {role} on PostgreSQL 14+): pg_stats hides the "
+                      "columns a role may not read", objects=tuple(unseen))
         return findings
+
+    def resolution(self, ctx: RuleContext, rec: Recommendation, *, comparable: bool) -> str | None:
+        """Resolved when the table was measured again (below the thresholds) or is gone — never when
+        its bloat could not be estimated this time."""
+        bloat = ctx.history.bloat() or {}
+        schema, _dot, name = rec.object_key.partition(".")
+        table = ctx.history.table_by_name(schema, name)
+        if table is not None:
+            figure, _from_dead = _figure(table, bloat.get(table.seq))
+            if figure is None or figure.bloat_bytes is None:
+                return None
+        return super().resolution(ctx, rec, comparable=comparable)
+
+
+def _figure(table: TableInfo, measured: BloatInfo | None) -> tuple[BloatInfo | None, bool]:
+    """The better of the measured (or estimated) bloat and the dead-tuple reckoning, and whether it is
+    the latter."""
+    dead = dead_tuple_bloat(table)
+    from_dead = dead is not None and (dead.bloat_bytes or 0) > ((measured.bloat_bytes or 0) if measured else 0)
+    return (dead if from_dead else measured), from_dead

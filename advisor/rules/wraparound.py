@@ -37,6 +37,7 @@ class Wraparound(Rule):
     category = "maintenance"
     title = "Wraparound risk"
     order = 70
+    absence_is_proof = True
 
     def evaluate(self, ctx: RuleContext) -> list[Finding]:
         db = ctx.history.database()

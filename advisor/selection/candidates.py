@@ -10,6 +10,14 @@ Besides single columns (the Extend algorithm's starting point) we seed multi-col
 statement needs as a whole — ``(c_mktsegment, c_custkey)``, the three lookups of a join on
 ``(ps_partkey, ps_suppkey)`` — so the search does not have to discover them one column at a time, where
 the first column alone may show no benefit at all.
+
+Never proposed (no waste): a candidate an existing valid btree already leads with, and one led by the
+columns of the primary key or a unique index in the same order — that prefix already finds at most
+one row, so whatever follows it is filler. ``LIKE 'prefix%'`` columns of a string type also get a
+``text_pattern_ops`` (``varchar_pattern_ops``, ``bpchar_pattern_ops``) candidate: under a collation
+other than C a plain btree cannot serve a prefix search, and the planner, not we, tells which one is
+used. An OR whose arms restrict different columns gets a candidate *set*, one index per arm: a
+BitmapOr needs all of them, and each alone changes no plan.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from advisor.whatif.indexes import IndexSpec
+from pgsql.ident import quote_ident_if_needed
 from pgsql.workload.analyze import AnalyzedStatement
 from pgsql.workload.catalog import Table, distinct_values
 from pgsql.workload.patterns import ScanPattern, add_unique
@@ -90,9 +99,14 @@ def scan_seeds(scan: ScanPattern, usage: ColumnUsage, max_width: int) -> list[tu
     return seeds
 
 
+PATTERN_OPS = {"pg_catalog.text": "text_pattern_ops", "pg_catalog.varchar": "varchar_pattern_ops",
+               "pg_catalog.bpchar": "bpchar_pattern_ops"}
+
+
 def generate(statements: Iterable[AnalyzedStatement], weights: dict[int, float],
              max_width: int = DEFAULT_MAX_WIDTH) -> list[IndexSpec]:
-    """Every candidate index for the workload, without duplicates or ones an existing index covers."""
+    """Every candidate index for the workload, without duplicates, ones an existing index covers or
+    ones led by a unique key."""
     statements = list(statements)
     usage = ColumnUsage(statements, weights)
     specs: dict[IndexSpec, None] = {}
@@ -106,7 +120,63 @@ def generate(statements: Iterable[AnalyzedStatement], weights: dict[int, float],
                 specs.setdefault(IndexSpec(table=scan.table, columns=(), expression=expr.sql,
                                            expression_columns=expr.columns), None)
             specs.update(dict.fromkeys(partial_candidates(scan, usage, max_width)))
-    return [spec for spec in specs if not covered_by_existing(spec)]
+            specs.update(dict.fromkeys(pattern_candidates(scan, usage, max_width)))
+    return [spec for spec in specs if admissible(spec)]
+
+
+def admissible(spec: IndexSpec) -> bool:
+    return not covered_by_existing(spec) and not led_by_unique_key(spec)
+
+
+def pattern_candidates(scan: ScanPattern, usage: ColumnUsage, max_width: int) -> list[IndexSpec]:
+    """``sku LIKE $1``: the prefix search needs a pattern operator class unless the collation is C."""
+    out: list[IndexSpec] = []
+    eq = usage.order(scan.table, [*scan.equality, *(c for c, is_null in scan.null_tests if is_null)])
+    for col in scan.likes:
+        column = scan.table.columns.get(col)
+        opclass = PATTERN_OPS.get(column.cast_type) if column is not None else None
+        if opclass is None or getattr(column, "c_collation", None) is True:
+            continue
+        for cols in ((col,), tuple(dict.fromkeys([*eq, col]))[:max_width]):
+            out.append(IndexSpec(table=scan.table, columns=cols, opclasses=((col, opclass),)))
+    return out
+
+
+def candidate_sets(statements: Iterable[AnalyzedStatement], weights: dict[int, float],
+                   max_width: int = DEFAULT_MAX_WIDTH) -> list[tuple[IndexSpec, ...]]:
+    """One index per arm of each OR over different columns of one table (``a = $1 OR b = $2``)."""
+    statements = list(statements)
+    usage = ColumnUsage(statements, weights)
+    sets: dict[tuple[IndexSpec, ...], None] = {}
+    for stmt in statements:
+        for scan in stmt.access.scans:
+            if len(scan.or_arms) < 2 or not worth_indexing(scan.table) or not all(scan.or_arms):
+                continue
+            prefix = usage.order(scan.table, scan.equality)
+            group = tuple(dict.fromkeys(
+                IndexSpec(table=scan.table, columns=tuple(dict.fromkeys([*prefix, *arm]))[:max_width])
+                for arm in scan.or_arms))
+            if len(group) > 1 and all(admissible(spec) or covered_by_existing(spec) for spec in group):
+                # An arm an existing index already serves needs nothing new; the others still do.
+                fresh = tuple(spec for spec in group if not covered_by_existing(spec))
+                if fresh:
+                    sets.setdefault(tuple(sorted(fresh, key=IndexSpec.sort_key)), None)
+    return list(sets)
+
+
+def led_by_unique_key(spec: IndexSpec) -> bool:
+    """True when the spec's leading columns are those of the primary key or a unique index, in order:
+    that prefix already finds at most one row, so the rest of the index buys nothing."""
+    if spec.expression:
+        return False
+    for index in spec.table.indexes:
+        if not (index.is_unique or index.is_primary) or not index.is_valid or index.is_partial:
+            continue
+        keys = index.key_columns
+        if keys and None not in keys and len(spec.columns) >= len(keys) \
+                and tuple(spec.columns[: len(keys)]) == tuple(keys):
+            return True
+    return False
 
 
 def partial_candidates(scan: ScanPattern, usage: ColumnUsage, max_width: int) -> list[IndexSpec]:
@@ -128,14 +198,16 @@ def partial_candidates(scan: ScanPattern, usage: ColumnUsage, max_width: int) ->
 
 
 def covered_by_existing(spec: IndexSpec) -> bool:
-    """An existing valid btree whose leading keys are this candidate's keys already does its job."""
+    """An existing valid btree whose leading keys are this candidate's keys already does its job (with
+    the same operator classes: a plain index does not serve what a pattern one is proposed for)."""
     if spec.expression or spec.where:
         return False
     for index in spec.table.indexes:
         if index.method != "btree" or not index.is_valid or index.is_partial:
             continue
         keys = index.key_columns
-        if len(keys) >= len(spec.columns) and tuple(keys[: len(spec.columns)]) == spec.columns:
+        if len(keys) >= len(spec.columns) and tuple(keys[: len(spec.columns)]) == spec.columns and all(
+                f"{quote_ident_if_needed(col)} {opclass}" in index.definition for col, opclass in spec.opclasses):
             return True
     return False
 
@@ -146,7 +218,7 @@ def extension_columns(spec: IndexSpec, statements: Iterable[AnalyzedStatement],
     search keys on the table, and the last column a statement reads that would make the index cover
     it (an index-only scan). Extend tries every column the queries read; columns that neither search
     nor complete a covering index cannot change a plan, and skipping them saves most what-if calls."""
-    if spec.width >= max_width or spec.expression:
+    if spec.width >= max_width or spec.expression or spec.opclasses:
         return []
     out: list[str] = []
     for stmt in statements:

@@ -1,11 +1,12 @@
 """Index suggestions without HypoPG: from access patterns alone, and labelled as unverified.
 
-Without a what-if planner nothing can be said about costs, so none are given. Each table occurrence
-of a statement asks for one index — its exact-match columns, then IN lists, then one range column; or
-its join key when it filters on nothing — and asks with the statement's weight. Requests that are a
-prefix of a longer request on the same table are merged into it. The heaviest requests are taken while
-their estimated size fits the budget; sizes are estimated from pg_stats (row count times key widths), which
-is rough and said so (``size_estimated``).
+Without a what-if planner nothing can be said about read savings, so none are given. Each table
+occurrence of a statement asks for one index — its exact-match columns, then IN lists, then one range
+column; or its join key when it filters on nothing — and asks with the statement's weight. Requests
+that are a prefix of a longer request on the same table are merged into it; requests led by a unique
+key are dropped. The heaviest requests are taken (within the budget when one is given); sizes are our
+btree estimate from pg_stats (``pgsql.indexsize``), and the write and storage upkeep is computed as in
+the verified path, so the evidence still says what each index costs.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from advisor.selection.candidates import ColumnUsage, covered_by_existing, worth_indexing
+from advisor.selection.candidates import ColumnUsage, admissible, worth_indexing
+from advisor.selection.costs import ExchangeRates, Maintenance
 from advisor.selection.explain import why_column_order
 from advisor.selection.results import IndexChoice, StatementEffect
 from advisor.selection.writes import WriteModel
 from advisor.whatif.indexes import IndexSpec
+from advisor.whatif.sizes import IndexSizer
 from pgsql.workload.analyze import AnalyzedStatement
 from pgsql.workload.patterns import ScanPattern
-
-_PAGE = 8192
-_TUPLE_OVERHEAD = 16  # IndexTupleData header (8) + line pointer (4), rounded to the 8-byte alignment
-_FILL = 0.9  # btree leaf fillfactor
 
 
 def wanted_columns(scan: ScanPattern, usage: ColumnUsage) -> tuple[str, ...]:
@@ -40,18 +39,10 @@ def wanted_columns(scan: ScanPattern, usage: ColumnUsage) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cols))[:4]
 
 
-def estimated_size(spec: IndexSpec) -> int:
-    """Leaf pages for reltuples entries of the key widths (pg_stats avg_width), plus a little tree."""
-    width = sum((spec.table.columns[c].avg_width or 8) if c in spec.table.columns else 8 for c in spec.columns)
-    entry = _TUPLE_OVERHEAD + ((width + 7) // 8) * 8
-    per_page = max(1, int(_PAGE * _FILL // entry))
-    leaves = int(max(spec.table.reltuples, 1.0) // per_page) + 1
-    return (leaves + leaves // 100 + 2) * _PAGE
-
-
 def heuristic_choices(statements: Sequence[AnalyzedStatement], weights: dict[int, float],
-                      budget_bytes: int, writes: WriteModel) -> list[IndexChoice]:
-    """Unverified index suggestions that fit ``budget_bytes`` (by estimated size)."""
+                      budget_bytes: int | None, writes: WriteModel, rates: ExchangeRates,
+                      window_hours: float | None) -> list[IndexChoice]:
+    """Unverified index suggestions (within ``budget_bytes`` by estimated size when given)."""
     usage = ColumnUsage(statements, weights)
     requests: dict[IndexSpec, float] = defaultdict(float)
     askers: dict[IndexSpec, dict[int, AnalyzedStatement]] = defaultdict(dict)
@@ -63,34 +54,39 @@ def heuristic_choices(statements: Sequence[AnalyzedStatement], weights: dict[int
             if not cols:
                 continue
             spec = IndexSpec(table=scan.table, columns=cols)
-            if covered_by_existing(spec):
+            if not admissible(spec):
                 continue
             requests[spec] += weights.get(stmt.queryid, 0.0)
             askers[spec][stmt.queryid] = stmt
     # A request that is a prefix of a longer one on the same table is served by the longer index.
-    for short in list(requests):
+    for short in sorted(requests, key=IndexSpec.sort_key):
         longer = [s for s in requests if s != short and short.is_prefix_of(s)]
         if longer:
-            target = max(longer, key=lambda s: requests[s])
+            target = max(longer, key=lambda s: (requests[s], s.sort_key()))
             requests[target] += requests.pop(short)
             askers[target].update(askers.pop(short))
+    sizer = IndexSizer(lambda table, where: None, lambda spec: None)
+    upkeep = Maintenance(writes, rates, lambda spec: sizer.size(spec).bytes, window_hours=window_hours)
     chosen: list[IndexChoice] = []
     names: set[str] = set()
     used = 0
-    for spec, _score in sorted(requests.items(), key=lambda kv: -kv[1]):
-        size = estimated_size(spec)
-        if used + size > budget_bytes:
+    for spec, _score in sorted(requests.items(), key=lambda kv: (-kv[1], kv[0].sort_key())):
+        sized = sizer.size(spec)
+        if budget_bytes is not None and used + sized.bytes > budget_bytes:
             continue
-        used += size
+        used += sized.bytes
         served = list(askers[spec].values())
         name = spec.suggested_name(names)
         helps = tuple(StatementEffect(queryid=s.queryid, query=s.statement.query, calls=s.statement.calls,
                                       weight=weights.get(s.queryid, 0.0), cost_before=None, cost_after=None)
                       for s in served)
+        cost = upkeep.upkeep(spec)
         chosen.append(IndexChoice(
             table=spec.table.qualified, columns=spec.columns, include=(), where=None, expression=None,
-            name=name, create_sql=spec.create_sql(name),
-            size_bytes=size, size_estimated=True, write_overhead=writes.overhead(spec), benefit=None, helps=helps,
-            why=why_column_order(spec, served), verified=False,
+            name=name, create_sql=spec.create_sql(name), size_bytes=sized.bytes, size_estimated=True,
+            write_overhead=cost.writes + cost.hot, benefit=None, helps=helps, why=why_column_order(spec, served),
+            verified=False, storage_cost=cost.storage, size_source=sized.source, entries=cost.entries,
+            entries_per_hour=upkeep.per_hour(cost.entries), hot_lost=cost.hot_lost,
+            hot_lost_per_hour=upkeep.per_hour(cost.hot_lost) if cost.hot_lost is not None else None,
         ))
     return chosen

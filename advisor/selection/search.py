@@ -1,21 +1,23 @@
-"""Choosing a set of indexes under a storage budget: Extend, made lazier and followed by local search.
+"""Choosing a set of indexes by net benefit: Extend's steps, made lazier and followed by local search.
 
-Extend (Schlosser et al., ICDE 2019) grows a configuration one step at a time: add a single-column
-index, or append one column to an index already chosen, whichever gives the most cost reduction per
-extra byte. We keep that step and add:
+The objective is the workload's weighted cost plus the upkeep (writes, lost HOT updates, storage) of
+the chosen indexes (:mod:`advisor.selection.costs`); lower is better. A move adds an index — or a
+*set* of indexes that only pay together, one per arm of an ``a = $1 OR b = $2`` (a BitmapOr needs
+both) — or replaces a chosen index by a wider one. Without caps the greedy takes the move of highest
+net benefit; with a storage budget, the highest net benefit per byte (Extend's rule) among the moves
+that fit. Extend (Schlosser et al., ICDE 2019) contributes the steps: single columns first, then one
+more column appended to a chosen index. We add:
 
-* **multi-column seeds** from the access patterns as additional "add" moves (see ``candidates``), and
+* **multi-column seeds** from the access patterns as further "add" moves (``candidates``), and
   "replace" moves from a chosen index to a seed that starts with it;
 * **lazy evaluation** (as in CELF): a move's benefit only changes when the relevant indexes of one of
-  the statements it affects change, which we track exactly with per-statement versions, so most
-  moves are not re-planned after each step;
-* **write overhead** charged per move (``writes``), so a heavily written table gets fewer indexes;
-* **pruning** indexes that no plan uses any more (a later, wider index took their place), which
-  frees budget for another round;
-* **repacking**: an exact knapsack over the chosen indexes, their shorter prefixes and the best
-  rejected moves, at their estimated values, then verified with the planner and refilled — the
-  ratio-greedy's classic miss, a big index worth more than the small ones that filled the budget;
-* a **time limit**: the best configuration found so far is returned when it runs out.
+  the statements it affects change, which we track exactly with per-statement versions;
+* **pruning** indexes no plan uses any more, and **dropping** those whose marginal benefit no longer
+  covers their upkeep (a later, wider index took their place);
+* **repacking** under a budget (``repack``): an exact knapsack over the chosen indexes, their prefixes
+  and the best rejected moves, verified with the planner and kept only if the workload got cheaper;
+* a **time limit**: the best configuration found so far is returned, and ``stopped_in`` says where
+  the limit cut the search short.
 """
 
 from __future__ import annotations
@@ -24,12 +26,11 @@ import heapq
 import itertools
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from advisor.selection.candidates import extension_columns
-from advisor.selection.knapsack import Item, best_packing
-from advisor.selection.writes import WriteModel
+from advisor.selection.costs import Maintenance
 from advisor.whatif.engine import WhatIfEngine
 from advisor.whatif.indexes import IndexSpec
 from advisor.whatif.planner import PlanError
@@ -41,10 +42,11 @@ _INF = float("inf")
 
 @dataclass
 class Move:
-    """Add ``new`` (``old`` is None) or replace the chosen ``old`` by ``new``."""
+    """Add ``new`` with its companions ``extra`` (``old`` is None), or replace the chosen ``old`` by ``new``."""
 
     new: IndexSpec
     old: IndexSpec | None = None
+    extra: tuple[IndexSpec, ...] = ()
     net: float = 0.0
     delta_size: int = 0
     stamp: int = -1
@@ -53,18 +55,38 @@ class Move:
     def ratio(self) -> float:
         return self.net / max(self.delta_size, _PAGE)
 
+    @property
+    def adds(self) -> tuple[IndexSpec, ...]:
+        return (self.new, *self.extra)
+
+
+def _reshapes(chosen: IndexSpec, other: IndexSpec) -> bool:
+    """True when ``other`` uses only columns ``chosen`` has as keys (its keys and predicate): the same
+    lookups arranged differently, e.g. ``(deleted_at, account_id)`` → ``(account_id) WHERE deleted_at
+    IS NULL``."""
+    if chosen.table.oid != other.table.oid or chosen.expression or other.expression:
+        return False
+    used = set(other.columns) | (set(other.expression_columns) if other.where else set())
+    return bool(other.columns) and used <= set(chosen.columns)
+
 
 class Search:
-    """One selection run over a what-if engine; call :meth:`run`, then read ``config``."""
+    """One selection run over a what-if engine; call :meth:`run`, then read ``config``.
 
-    def __init__(self, engine: WhatIfEngine, statements: Sequence[AnalyzedStatement],
-                 weights: dict[int, float], writes: WriteModel, budget_bytes: int, *,
-                 max_width: int, deadline: float) -> None:
+    ``size`` gives the size a budget is checked against (None: the index cannot be built);
+    ``budget_bytes`` and ``max_per_table`` are optional caps.
+    """
+
+    def __init__(self, engine: WhatIfEngine, statements: Sequence[AnalyzedStatement], weights: dict[int, float],
+                 upkeep: Maintenance, size: Callable[[IndexSpec], int | None], *, budget_bytes: int | None,
+                 max_per_table: int | None, max_width: int, deadline: float) -> None:
         self.engine = engine
         self.statements = list(statements)
         self.weights = weights
-        self.writes = writes
+        self.upkeep = upkeep
+        self._size = size
         self.budget = budget_bytes
+        self.max_per_table = max_per_table
         self.max_width = max_width
         self.deadline = deadline
         self.config: set[IndexSpec] = set()
@@ -72,18 +94,24 @@ class Search:
         self.current: dict[int, float] = {}
         self.versions: dict[int, int] = defaultdict(int)
         self.timed_out = False
+        self.stopped_in = ""
+        self.phase = "start"
         self._by_table: dict[int, list[AnalyzedStatement]] = defaultdict(list)
         for stmt in self.statements:
             for oid in stmt.access.tables:
                 self._by_table[oid].append(stmt)
         self._affects: dict[IndexSpec, list[AnalyzedStatement]] = {}
-        self._heap: list[tuple[float, int, Move]] = []
-        self._parked: list[Move] = []  # moves that did not fit; retried when budget frees up
+        self.heap: list[tuple[float, int, Move]] = []
+        self.parked: list[Move] = []  # moves that did not fit a cap; retried when room frees up
         self._counter = itertools.count()
         self._invalid: set[IndexSpec] = set()
-        self._seen: set[tuple[IndexSpec, IndexSpec | None]] = set()
+        self._seen: set[tuple[IndexSpec, IndexSpec | None, tuple[IndexSpec, ...]]] = set()
 
     # -- bookkeeping ----------------------------------------------------------------------------
+
+    def chosen(self) -> list[IndexSpec]:
+        """The configuration in a stable order (never the order of a set)."""
+        return sorted(self.config, key=IndexSpec.sort_key)
 
     def affected(self, spec: IndexSpec) -> list[AnalyzedStatement]:
         """Statements ``spec`` is relevant to (could be used by their plans)."""
@@ -95,50 +123,60 @@ class Search:
         return found
 
     def _statements_of(self, move: Move) -> list[AnalyzedStatement]:
-        stmts = {s.queryid: s for s in self.affected(move.new)}
-        if move.old is not None:
-            stmts.update((s.queryid, s) for s in self.affected(move.old))
+        stmts: dict[int, AnalyzedStatement] = {}
+        for spec in (*move.adds, *((move.old,) if move.old is not None else ())):
+            stmts.update((s.queryid, s) for s in self.affected(spec))
         return list(stmts.values())
 
     def _stamp(self, stmts: Sequence[AnalyzedStatement]) -> int:
         return sum(self.versions[s.queryid] for s in stmts)
 
     def objective(self) -> float:
-        """Weighted workload cost plus the write overhead of the chosen indexes (lower is better)."""
+        """Weighted workload cost plus the upkeep of the chosen indexes (lower is better)."""
         return (sum(self.weights[q] * c for q, c in self.current.items())
-                + sum(self.writes.overhead(i) for i in self.config))
+                + sum(self.upkeep.cost(i) for i in self.config))
 
-    def size(self, spec: IndexSpec) -> int | None:
+    def size(self, spec: IndexSpec | None) -> int | None:
+        if spec is None:
+            return 0
         if spec in self._invalid:
             return None
         try:
-            return self.engine.size(spec)
+            found = self._size(spec)
         except PlanError:
+            found = None
+        if found is None:
             self._invalid.add(spec)  # HypoPG refused it (e.g. a non-immutable expression)
-            return None
+        return found
+
+    def _priority(self, move: Move) -> float:
+        return move.ratio if self.budget is not None else move.net
 
     def _push(self, move: Move, priority: float) -> None:
-        heapq.heappush(self._heap, (-priority, next(self._counter), move))
+        heapq.heappush(self.heap, (-priority, next(self._counter), move))
 
-    def offer(self, new: IndexSpec, old: IndexSpec | None = None) -> None:
+    def offer(self, new: IndexSpec, old: IndexSpec | None = None, extra: tuple[IndexSpec, ...] = ()) -> None:
         """Queue a move for evaluation (once per distinct move)."""
-        if new.width > self.max_width or (new, old) in self._seen or new in self.config:
+        extra = tuple(e for e in extra if e != new)
+        key = (new, old, extra)
+        if new.width > self.max_width or key in self._seen or (new in self.config and not extra):
             return
-        self._seen.add((new, old))
-        self._push(Move(new=new, old=old), _INF)
+        self._seen.add(key)
+        self._push(Move(new=new, old=old, extra=extra), _INF)
 
     # -- evaluation -----------------------------------------------------------------------------
 
     def evaluate(self, move: Move) -> bool:
         """Compute the move's net benefit against the current configuration; False if impossible."""
-        new_size = self.size(move.new)
-        old_size = self.size(move.old) if move.old is not None else 0
-        if new_size is None or old_size is None:
+        added = [s for s in move.adds if s not in self.config]
+        sizes = [self.size(s) for s in added]
+        old_size = self.size(move.old)
+        if any(s is None for s in sizes) or old_size is None or not added:
             return False
         config = set(self.config)
         if move.old is not None:
             config.discard(move.old)
-        config.add(move.new)
+        config.update(added)
         stmts = self._statements_of(move)
         gain = 0.0
         try:
@@ -148,11 +186,11 @@ class Search:
                 after = self.engine.cost(stmt, config).cost
                 gain += self.weights[stmt.queryid] * (self.current[stmt.queryid] - after)
         except PlanError:
-            self._invalid.add(move.new)  # e.g. an EXPLAIN hit the statement timeout with it
+            self._invalid.update(added)  # e.g. an EXPLAIN hit the statement timeout with it
             return False
-        overhead = self.writes.overhead(move.new) - (self.writes.overhead(move.old) if move.old else 0.0)
-        move.net = gain - overhead
-        move.delta_size = new_size - old_size
+        upkeep = sum(self.upkeep.cost(s) for s in added) - self.upkeep.cost(move.old)
+        move.net = gain - upkeep
+        move.delta_size = sum(s or 0 for s in sizes) - old_size
         move.stamp = self._stamp(stmts)
         return True
 
@@ -162,17 +200,31 @@ class Search:
         The added columns are ones the statement never reads, so for it the wider index can do nothing
         the old one could not; if its plan did not use the old index, it will not use the wider one.
         """
-        if move.old is None:
+        if move.old is None or move.extra:
             return False
         added = move.new.mentions - move.old.mentions
         columns = stmt.access.columns.get(move.new.table.oid, frozenset())
         return not added & columns and move.old not in self.engine.cost(stmt, self.config).used
 
+    def _per_table(self, oid: int) -> int:
+        return sum(1 for i in self.config if i.table.oid == oid)
+
     def fits(self, move: Move) -> bool:
-        return self.used_bytes + move.delta_size <= self.budget
+        if self.budget is not None and self.used_bytes + move.delta_size > self.budget:
+            return False
+        if self.max_per_table is not None:
+            new = [s for s in move.adds if s not in self.config]
+            for oid in {s.table.oid for s in new}:
+                count = self._per_table(oid) + sum(1 for s in new if s.table.oid == oid)
+                if move.old is not None and move.old.table.oid == oid:
+                    count -= 1
+                if count > self.max_per_table:
+                    return False
+        return True
 
     def valid(self, move: Move) -> bool:
-        return move.new not in self.config and (move.old is None or move.old in self.config)
+        fresh = any(s not in self.config for s in move.adds)
+        return fresh and (move.old is None or move.old in self.config)
 
     def requeue(self, spec: IndexSpec) -> None:
         """An index that left the configuration may be worth adding back later (or in a repacking)."""
@@ -182,17 +234,22 @@ class Search:
         if move.old is not None:
             self.config.discard(move.old)
             self.requeue(move.old)
-        self.config.add(move.new)
+        for spec in move.adds:
+            self.config.add(spec)
         self.used_bytes += move.delta_size
-        self._refresh(self._statements_of(move))
-        for col in extension_columns(move.new, self.affected(move.new), self.max_width):
-            self.offer(move.new.extended(col), move.new)
-        # Seeds that start with the index just chosen may now replace it rather than sit beside it.
-        for _, _, pending in list(self._heap) + [(0, 0, m) for m in self._parked]:
-            if pending.old is None and move.new.is_prefix_of(pending.new) and pending.new != move.new:
-                self.offer(pending.new, move.new)
+        self.refresh(self._statements_of(move))
+        for spec in move.adds:
+            for col in extension_columns(spec, self.affected(spec), self.max_width):
+                self.offer(spec.extended(col), spec)
+        # Seeds that start with an index just chosen, or reshape its columns (another order, a partial
+        # index on the same columns), may now replace it rather than sit beside it.
+        for _, _, pending in list(self.heap) + [(0, 0, m) for m in self.parked]:
+            for spec in move.adds:
+                if pending.old is None and not pending.extra and pending.new != spec and (
+                        spec.is_prefix_of(pending.new) or _reshapes(spec, pending.new)):
+                    self.offer(pending.new, spec)
 
-    def _refresh(self, stmts: Sequence[AnalyzedStatement]) -> None:
+    def refresh(self, stmts: Sequence[AnalyzedStatement]) -> None:
         for stmt in stmts:
             self.current[stmt.queryid] = self.engine.cost(stmt, self.config).cost
             self.versions[stmt.queryid] += 1
@@ -201,23 +258,27 @@ class Search:
         self.config.discard(spec)
         self.requeue(spec)
         self.used_bytes -= self.size(spec) or 0
-        self._refresh(self.affected(spec))
-        self._unpark()
+        self.refresh(self.affected(spec))
+        self.unpark()
 
-    def _unpark(self) -> None:
-        for move in self._parked:
+    def unpark(self) -> None:
+        for move in self.parked:
             self._push(move, _INF)
-        self._parked = []
+        self.parked = []
 
     # -- phases ---------------------------------------------------------------------------------
 
-    def run(self, candidates: Sequence[IndexSpec]) -> None:
-        """Extend first (single columns, then appended columns), then the multi-column seeds and the
-        repairs, which only ever keep a change that lowers the objective."""
+    def run(self, candidates: Sequence[IndexSpec], sets: Sequence[tuple[IndexSpec, ...]] = ()) -> None:
+        """Extend first (single columns, then appended columns), then the multi-column seeds, the
+        candidate sets and the repairs, which only ever keep a change that lowers the objective. The
+        last prune runs even when time is up: nothing no plan uses is ever returned."""
+        from advisor.selection.repack import repack
+
         for stmt in self.statements:
             self.current[stmt.queryid] = self.engine.cost(stmt, ()).cost
+        self.phase = "single-column pass"
         for spec in candidates:
-            if spec.width == 1 and not spec.where:
+            if spec.width == 1 and not spec.where and not spec.opclasses:
                 self.offer(spec)
         self.greedy()
         self.prune()
@@ -226,22 +287,29 @@ class Search:
         # where it beats what is there.
         for spec in candidates:
             self.offer(spec)
-        for _ in range(8):  # greedy, prune, repack until nothing improves (a few rounds at most)
+        for group in sets:
+            self.offer(group[0], extra=group[1:])
+        for round_number in range(1, 9):  # greedy, prune, repack until nothing improves
+            self.phase = f"improvement round {round_number}"
             self.greedy()
-            pruned = self.prune()
-            repacked = self.repack()
-            if not (pruned or repacked) or self.out_of_time():
+            changed = self.prune() | self.drop_unprofitable()
+            if self.budget is not None and not self.out_of_time():
+                changed |= repack(self)
+            if not changed or self.out_of_time():
                 break
+        self.prune(final=True)
+        self.drop_unprofitable(final=True)
 
     def out_of_time(self) -> bool:
-        if time.monotonic() > self.deadline:
+        if not self.timed_out and time.monotonic() > self.deadline:
             self.timed_out = True
+            self.stopped_in = self.phase
         return self.timed_out
 
     def greedy(self) -> None:
-        """Lazy greedy: take the best net benefit per byte whose evaluation is up to date."""
-        while self._heap and not self.out_of_time():
-            _, _, move = heapq.heappop(self._heap)
+        """Lazy greedy: take the best move whose evaluation is up to date, while it pays for itself."""
+        while self.heap and not self.out_of_time():
+            _, _, move = heapq.heappop(self.heap)
             if not self.valid(move):
                 continue
             stmts = self._statements_of(move)
@@ -251,111 +319,55 @@ class Search:
                 if move.net <= 0:
                     continue  # benefits only shrink as the configuration grows
                 if not self.fits(move):
-                    self._parked.append(move)
+                    self.parked.append(move)
                     continue
-                self._push(move, move.ratio)
+                self._push(move, self._priority(move))
                 continue
             if move.net <= 0:
                 continue
             if self.fits(move):
                 self.apply(move)
             else:
-                self._parked.append(move)
+                self.parked.append(move)
 
-    def prune(self) -> bool:
-        """Drop chosen indexes no plan uses any more; True when budget was freed."""
+    def used_indexes(self) -> set[IndexSpec]:
         used: set[IndexSpec] = set()
         for stmt in self.statements:
             used |= self.engine.cost(stmt, self.config).used
-        unused = [i for i in self.config if i not in used]
-        for spec in unused:
-            self.remove(spec)
-        return bool(unused)
+        return used
 
-    def repack(self, rounds: int = 3) -> bool:
-        """Knapsack repair: repack the budget exactly over the estimated values, verify, keep if better.
+    def prune(self, *, final: bool = False) -> bool:
+        """Drop chosen indexes no plan uses any more; True when something was dropped."""
+        dropped = False
+        while True:
+            unused = [i for i in self.chosen() if i not in self.used_indexes()]
+            if not unused:
+                return dropped
+            for spec in unused:
+                self.remove(spec)
+            dropped = True
+            if not final:
+                return dropped
 
-        Ratio-greedy fills the last bytes with small indexes of a slightly better ratio and can leave
-        out a big one worth more (or a shorter version of an index it extended). Items: each chosen
-        index at its marginal value, the shorter prefixes of chosen multi-column indexes, and the best
-        other moves at their last-known value; at most one per (table, leading key). The packing is
-        then planned for real and refilled greedily; it is kept only if the workload got cheaper.
-        """
-        improved = False
-        for _ in range(rounds):
-            if self.out_of_time():
+    def drop_unprofitable(self, *, final: bool = False) -> bool:
+        """Drop the chosen index whose marginal benefit covers its upkeep least, while one does not."""
+        dropped = False
+        while self.config and (final or not self.out_of_time()):
+            worst = min(self.chosen(), key=self.marginal)
+            if self.marginal(worst) > 0:
                 break
-            unit = max(self.budget // 4000, _PAGE)
-            pool = self._repack_items()
-            items = [Item(key=n, group=(spec.table.oid, spec.keys[0] if spec.keys else ""),
-                          size=-(-size // unit), value=value) for n, (spec, value, size) in enumerate(pool)]
-            target = {pool[item.key][0] for item in best_packing(items, self.budget // unit)}
-            if target == self.config:
-                break
-            before = self.objective()
-            snapshot = self._snapshot()
-            self._set_config(target)
-            self.greedy()
-            if self.objective() < before - 1e-9:
-                improved = True
-            else:
-                self._restore(snapshot)
-                break
-        return improved
+            self.remove(worst)
+            dropped = True
+        return dropped
 
-    def _repack_items(self, rivals: int = 30) -> list[tuple[IndexSpec, float, int]]:
-        items: list[tuple[IndexSpec, float, int]] = []
-        for spec in self.config:
-            items.append((spec, self._marginal(spec), self.size(spec) or 0))
-            without = self.config - {spec}
-            for width in range(1, len(spec.columns)):
-                prefix = IndexSpec(table=spec.table, columns=spec.columns[:width], where=spec.where,
-                                   expression=spec.expression, expression_columns=spec.expression_columns)
-                size = self.size(prefix)
-                if size is not None:
-                    items.append((prefix, self._gain(prefix, without), size))
-        pool = [m for _, _, m in self._heap if m.old is None and m.stamp >= 0] + self._parked
-        pool = [m for m in pool if m.old is None and m.net > 0 and m.new not in self.config]
-        pool.sort(key=lambda m: m.net, reverse=True)
-        seen = {spec for spec, _, _ in items}
-        for move in pool:
-            if len(seen) >= len(self.config) + rivals:
-                break
-            size = self.size(move.new)
-            if move.new not in seen and size is not None and size <= self.budget:
-                seen.add(move.new)
-                items.append((move.new, move.net, size))
-        return items
+    def marginal(self, spec: IndexSpec) -> float:
+        """How much the objective would grow without ``spec`` (its current net contribution)."""
+        config = self.config - {spec}
+        return sum(self.weights[s.queryid] * (self.engine.cost(s, config).cost - self.current[s.queryid])
+                   for s in self.affected(spec)) - self.upkeep.cost(spec)
 
-    def _gain(self, spec: IndexSpec, config: set[IndexSpec]) -> float:
+    def gain(self, spec: IndexSpec, config: set[IndexSpec]) -> float:
         """Net benefit of adding ``spec`` to ``config``."""
         with_spec = config | {spec}
         return sum(self.weights[s.queryid] * (self.engine.cost(s, config).cost - self.engine.cost(s, with_spec).cost)
-                   for s in self.affected(spec)) - self.writes.overhead(spec)
-
-    def _set_config(self, target: set[IndexSpec]) -> None:
-        changed = self.config ^ target
-        self.config = set(target)
-        self.used_bytes = sum(self.size(i) or 0 for i in self.config)
-        stmts = {s.queryid: s for spec in changed for s in self.affected(spec)}
-        self._refresh(list(stmts.values()))
-        self._unpark()
-
-    def _snapshot(self) -> tuple[set[IndexSpec], int, dict[int, float], list[tuple[float, int, Move]],
-                                 list[Move]]:
-        return set(self.config), self.used_bytes, dict(self.current), list(self._heap), list(self._parked)
-
-    def _restore(self, snapshot: tuple[set[IndexSpec], int, dict[int, float],
-                                       list[tuple[float, int, Move]], list[Move]]) -> None:
-        self.config, self.used_bytes, self.current, self._heap, self._parked = snapshot
-        heapq.heapify(self._heap)
-        # Every evaluation made during the attempt was against a configuration that is gone: make all
-        # of them stale (re-evaluating against the restored configuration mostly hits the cache).
-        for stmt in self.statements:
-            self.versions[stmt.queryid] += 1
-
-    def _marginal(self, spec: IndexSpec) -> float:
-        """How much the workload cost would grow without ``spec`` (its current contribution)."""
-        config = self.config - {spec}
-        return sum(self.weights[s.queryid] * (self.engine.cost(s, config).cost - self.current[s.queryid])
-                   for s in self.affected(spec)) - self.writes.overhead(spec)
+                   for s in self.affected(spec)) - self.upkeep.cost(spec)

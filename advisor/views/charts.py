@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from advisor import selectors
 from advisor.charts import CHARTS
-from monitoring.charts.export import figure_csv
+from monitoring.charts.export import figure_csv_response
 from monitoring.charts.response import chart_error, chart_response
 
 
@@ -22,7 +22,5 @@ def chart_view(request: HttpRequest, target: str, pk: int, name: str) -> HttpRes
     except LookupError as exc:
         return chart_error("no_history", str(exc), "the collectors have not stored this yet")
     if request.GET.get("format") == "csv":
-        response = HttpResponse(figure_csv(figure), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{rec.target.name}-{rec.pk}-{name}.csv"'
-        return response
+        return figure_csv_response(figure, f"{rec.target.name}-{rec.pk}-{name}")
     return chart_response(figure)

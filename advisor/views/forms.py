@@ -38,6 +38,10 @@ class MachineFactsForm(forms.Form):
                                 max_value=Decimal(65536), decimal_places=2)
     cpus = forms.IntegerField(label="CPU cores", required=False, min_value=1, max_value=4096)
     storage = forms.ChoiceField(label="Storage", required=False, choices=[("", "unknown"), *Storage.choices])
+    min_observation_days = forms.IntegerField(
+        label="Days of index statistics before an index counts as unused", required=False, min_value=1,
+        max_value=3650, help_text="Empty: the default (DBCONSOLE_ADVISOR_MIN_OBSERVATION_DAYS). More when a monthly "
+                                  "job uses indexes nothing else does.")
     notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     @classmethod
@@ -45,7 +49,8 @@ class MachineFactsForm(forms.Form):
         if facts is None:
             return {}
         return {"ram_gb": round(Decimal(facts.ram_bytes) / GIB, 2) if facts.ram_bytes else None,
-                "cpus": facts.cpus, "storage": facts.storage, "notes": facts.notes}
+                "cpus": facts.cpus, "storage": facts.storage, "min_observation_days": facts.min_observation_days,
+                "notes": facts.notes}
 
     def ram_bytes(self) -> int | None:
         value = self.cleaned_data.get("ram_gb")

@@ -1,5 +1,6 @@
-"""Machine facts of a target — RAM, CPUs, storage — which the configuration rules need and PostgreSQL
-cannot tell. Everyone may read them; reviewers edit them; every change is audited."""
+"""Machine facts of a target — RAM, CPUs, storage, how long to watch an index before calling it
+unused — which the advisor needs and PostgreSQL cannot tell. Everyone may read them; reviewers edit
+them; every change is audited."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def machine_view(request: HttpRequest, target: str) -> HttpResponse:
 def _save(request: HttpRequest, target: Target, facts: MachineFacts | None, form: MachineFactsForm) -> None:
     data = form.cleaned_data
     new = {"ram_bytes": form.ram_bytes(), "cpus": data["cpus"], "storage": data["storage"] or "",
-           "notes": data["notes"]}
+           "min_observation_days": data["min_observation_days"], "notes": data["notes"]}
     with transaction.atomic():
         before = {k: getattr(facts, k) for k in new} if facts is not None else {}
         record = facts or MachineFacts(target=target)

@@ -6,6 +6,12 @@ key is (statement, relevant subset of the configuration), and two configurations
 other tables or columns share every entry. When a plan uses only some of the relevant indexes, the
 cost is also stored under the used subset: removing an index the chosen plan ignores cannot change the
 optimum, so that subset has the same cost.
+
+Sizes: ``size`` is HypoPG's figure (creating the hypothetical index also proves it can be built);
+``estimated_size`` is our btree estimate from pg_stats (:mod:`advisor.whatif.sizes`), which knows
+about deduplication. An expression index is costed through a stand-in when a sample shows the
+column's statistics fit the expression (:mod:`advisor.whatif.expressions`); ``estimates`` keeps the
+words for each such choice.
 """
 
 from __future__ import annotations
@@ -14,12 +20,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.whatif.expressions import ExpressionSample, sample_expression
 from advisor.whatif.hypopg import HypoPG
 from advisor.whatif.indexes import IndexSpec
 from advisor.whatif.planner import GenericPlanner, PlanError
+from advisor.whatif.sizes import IndexSizer, SizedIndex
 from pgsql.workload.analyze import AnalyzedStatement
+from pgsql.workload.catalog import Table
 
 _MAX_TYPE_RETRIES = 8
+# A statement as planned: its queryid and the expressions replaced by their column (stand-ins).
+Variant = tuple[int, frozenset[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -46,13 +57,18 @@ class WhatIfEngine:
         self.statements = {s.queryid: s for s in statements}
         self.failures: dict[int, str] = {}
         self.cache_hits = 0
-        self._sql: dict[int, str] = {}
-        self._params: dict[int, dict[int, int]] = {}  # placeholder in the planned text -> original
+        self._sql: dict[Variant, str] = {}
+        self._params: dict[Variant, dict[int, int]] = {}  # placeholder in the planned text -> original
+        self._forced: dict[int, dict[int, str]] = {}
         self._cache: dict[tuple[int, frozenset[IndexSpec]], PlanCost] = {}
         self._live: dict[IndexSpec, int] = {}
         self._by_oid: dict[int, IndexSpec] = {}
         self._sizes: dict[IndexSpec, int] = {}
         self._size_errors: dict[IndexSpec, str] = {}
+        self._samples: dict[IndexSpec, ExpressionSample | None] = {}
+        self._rows: dict[tuple[int, str], float | None] = {}
+        self.sizer = IndexSizer(self._predicate_rows, self.sample)
+        self.estimates: dict[IndexSpec, str] = {}
 
     @property
     def explain_calls(self) -> int:
@@ -89,24 +105,27 @@ class WhatIfEngine:
                 del self.statements[qid]
         return costs
 
-    def _explain(self, stmt: AnalyzedStatement) -> tuple[float, frozenset[int]]:
+    def _explain(self, stmt: AnalyzedStatement,
+                 replace: frozenset[tuple[str, str]] = frozenset()) -> tuple[float, frozenset[int]]:
         qid = stmt.queryid
-        forced: dict[int, str] = {}
+        key = (qid, replace)
+        forced = self._forced.setdefault(qid, {})
         for _ in range(_MAX_TYPE_RETRIES):
-            if qid not in self._sql:
-                self._sql[qid], self._params[qid] = stmt.plannable_sql(
-                    self.planner.server_major, forced, typical=self.typical)
+            if key not in self._sql:
+                self._sql[key], self._params[key] = stmt.plannable_sql(
+                    self.planner.server_major, forced, typical=self.typical, replace=dict(replace))
             try:
-                plan = self.planner.explain(self._sql[qid], set(self._params[qid]))
+                plan = self.planner.explain(self._sql[key], set(self._params[key]))
                 return plan.cost, plan.hypothetical_oids
             except PlanError as exc:
                 # The server could not type a placeholder we left to it: type it as text, as an
                 # untyped literal would have been, and try again.
-                original = self._params[qid].get(exc.param) if exc.param is not None else None
+                original = self._params[key].get(exc.param) if exc.param is not None else None
                 if original is None or original in forced:
                     raise
                 forced[original] = "pg_catalog.text"
-                del self._sql[qid]
+                for variant in [k for k in self._sql if k[0] == qid]:
+                    del self._sql[variant]
         raise PlanError("too many untypable placeholders")
 
     # -- configurations ----------------------------------------------------------------------------
@@ -124,13 +143,90 @@ class WhatIfEngine:
         if hit is not None:
             self.cache_hits += 1
             return hit
-        self._materialize(stmt, relevant)
-        cost, oids = self._explain(stmt)
-        used = frozenset(self._by_oid[o] for o in oids if o in self._by_oid)
+        stand_ins = self._stand_ins(stmt, relevant)
+        if stand_ins:
+            # Planned with each expression index replaced by an index on its column, and the
+            # statement comparing the column: the column's statistics stand in for the expression's.
+            wanted = frozenset(stand_ins.get(s, s) for s in relevant
+                               if not self._shadowed(s, stand_ins))
+            self._materialize(stmt, wanted)
+            replace = frozenset((e.expression or "", e.expression_columns[0]) for e in stand_ins)
+            cost, oids = self._explain(stmt, replace)
+            back = {v: k for k, v in stand_ins.items()}
+            used = frozenset(back.get(self._by_oid[o], self._by_oid[o]) for o in oids if o in self._by_oid)
+        else:
+            self._materialize(stmt, relevant)
+            cost, oids = self._explain(stmt)
+            used = frozenset(self._by_oid[o] for o in oids if o in self._by_oid)
         result = PlanCost(cost=cost, used=used)
         self._cache[key] = result
         self._cache.setdefault((stmt.queryid, used), result)
         return result
+
+    def _stand_ins(self, stmt: AnalyzedStatement, relevant: frozenset[IndexSpec]) -> dict[IndexSpec, IndexSpec]:
+        """Expression indexes of ``relevant`` the statement compares, and the column index standing in."""
+        out: dict[IndexSpec, IndexSpec] = {}
+        for spec in relevant:
+            if not spec.expression or len(spec.expression_columns) != 1:
+                continue
+            if not any(scan.table.oid == spec.table.oid and any(e.sql == spec.expression for e in scan.expressions)
+                       for scan in stmt.access.scans):
+                continue
+            column = spec.expression_columns[0]
+            if any(i.key_columns[:1] == (column,) for i in spec.table.indexes if i.is_valid):
+                continue  # an existing index on the column would serve the stand-in statement
+            sample = self.sample(spec)
+            if sample is None or not sample.surrogate_ok:
+                continue
+            out[spec] = IndexSpec(table=spec.table, columns=(column, *spec.columns), include=spec.include,
+                                  where=spec.where)
+        return out
+
+    @staticmethod
+    def _shadowed(spec: IndexSpec, stand_ins: dict[IndexSpec, IndexSpec]) -> bool:
+        """A plain index led by a stand-in's column would serve the rewritten comparison, which in the
+        real statement it cannot: left out of the stand-in plan."""
+        return not spec.expression and any(
+            s.table.oid == spec.table.oid and spec.columns[:1] == s.columns[:1] and s != spec
+            for s in stand_ins.values())
+
+    # -- expressions and sizes ---------------------------------------------------------------------
+
+    def sample(self, spec: IndexSpec) -> ExpressionSample | None:
+        """Sampled statistics of an expression key (cached per expression and table)."""
+        key = IndexSpec(table=spec.table, columns=(), expression=spec.expression,
+                        expression_columns=spec.expression_columns)
+        if key not in self._samples:
+            self._samples[key] = sample_expression(self.conn, key)
+            found = self._samples[key]
+            if found is not None and spec.expression_columns:
+                self.estimates[key] = found.describe(spec.expression_columns[0])
+            elif spec.expression:
+                self.estimates[key] = (f"selectivity of ({spec.expression}) is the planner's default for an "
+                                       "expression without statistics: the table could not be sampled")
+        return self._samples[key]
+
+    def estimate_note(self, spec: IndexSpec) -> str | None:
+        """How an expression index's selectivity was estimated (None for other indexes)."""
+        if not spec.expression:
+            return None
+        self.sample(spec)
+        key = IndexSpec(table=spec.table, columns=(), expression=spec.expression,
+                        expression_columns=spec.expression_columns)
+        return self.estimates.get(key)
+
+    def _predicate_rows(self, table: Table, where: str) -> float | None:
+        key = (table.oid, where)
+        if key not in self._rows:
+            try:
+                self._rows[key] = self.planner.explain(f"SELECT FROM {table.qualified} WHERE {where}", set()).rows
+            except PlanError:
+                self._rows[key] = None
+        return self._rows[key]
+
+    def estimated_size(self, spec: IndexSpec) -> SizedIndex:
+        """Our btree estimate for ``spec`` (what selection and display use)."""
+        return self.sizer.size(spec)
 
     def workload_cost(self, config: Iterable[IndexSpec], weights: dict[int, float]) -> float:
         config = tuple(config)

@@ -14,7 +14,9 @@ class IndexSpec:
 
     ``columns`` are the key columns in order. ``expression`` (SQL, columns unqualified) is an extra
     leading key such as ``lower(email)``; ``expression_columns`` are the columns it reads. ``where``
-    makes it a partial index. Two specs are equal when they define the same index.
+    makes it a partial index. ``opclasses`` names a non-default operator class for some key columns
+    (``text_pattern_ops``: LIKE 'prefix%' under a collation other than C). Two specs are equal when
+    they define the same index.
     """
 
     table: Table
@@ -23,12 +25,17 @@ class IndexSpec:
     where: str | None = None
     expression: str | None = None
     expression_columns: tuple[str, ...] = field(default=(), compare=False)
+    opclasses: tuple[tuple[str, str], ...] = ()
+
+    def opclass(self, column: str) -> str | None:
+        return dict(self.opclasses).get(column)
 
     @property
     def keys(self) -> tuple[str, ...]:
         """Key items as written in the definition (the expression in parentheses first)."""
         lead = (f"({self.expression})",) if self.expression else ()
-        return lead + tuple(quote_ident_if_needed(c) for c in self.columns)
+        return lead + tuple(quote_ident_if_needed(c) + (f" {self.opclass(c)}" if self.opclass(c) else "")
+                            for c in self.columns)
 
     @property
     def mentions(self) -> frozenset[str]:
@@ -69,6 +76,8 @@ class IndexSpec:
         stem = "_".join([self.table.name, *(self.columns or ("expr",))])
         if self.expression and self.columns:
             stem = "_".join([self.table.name, "expr", *self.columns])
+        if self.opclasses:
+            stem += "_pattern"
         if self.include:
             stem += "_incl"
         if self.where:
@@ -86,10 +95,22 @@ class IndexSpec:
         """This index with one more key column at the end (Extend's step)."""
         return IndexSpec(table=self.table, columns=(*self.columns, column), include=tuple(
             c for c in self.include if c != column), where=self.where, expression=self.expression,
-            expression_columns=self.expression_columns)
+            expression_columns=self.expression_columns, opclasses=self.opclasses)
+
+    def prefix(self, width: int) -> IndexSpec:
+        """The index on the first ``width`` key columns only."""
+        columns = self.columns[:width]
+        return IndexSpec(table=self.table, columns=columns, where=self.where, expression=self.expression,
+                         expression_columns=self.expression_columns,
+                         opclasses=tuple((c, o) for c, o in self.opclasses if c in columns))
 
     def is_prefix_of(self, other: IndexSpec) -> bool:
         """True when ``other`` can serve every lookup this index serves (same table, same leading keys)."""
         return (self.table.oid == other.table.oid and self.where == other.where
                 and self.expression == other.expression and len(self.columns) <= len(other.columns)
-                and other.columns[: len(self.columns)] == self.columns)
+                and other.columns[: len(self.columns)] == self.columns
+                and all(self.opclass(c) == other.opclass(c) for c in self.columns))
+
+    def sort_key(self) -> tuple[str, ...]:
+        """A stable order for specs (sets of specs iterate in hash order, which varies by process)."""
+        return (self.table.qualified, *self.keys, "|", *self.include, "|", self.where or "")

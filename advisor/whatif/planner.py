@@ -21,7 +21,7 @@ import psycopg
 from psycopg import errors as pgerrors
 
 _STATEMENT = "dbconsole_whatif"
-_TOTAL_COST = re.compile(r"\(cost=[0-9.]+\.\.([0-9.]+) ")
+_TOTAL_COST = re.compile(r"\(cost=[0-9.]+\.\.([0-9.]+) rows=([0-9]+) ")
 _HYPOTHETICAL = re.compile(r"\"?<(\d+)>")
 _PARAMETER = re.compile(r"parameter \$(\d+)")
 
@@ -36,10 +36,11 @@ class PlanError(Exception):
 
 @dataclass(frozen=True)
 class Plan:
-    """The planner's total cost estimate and the hypothetical indexes (by oid) the plan uses."""
+    """The planner's total cost and row estimates and the hypothetical indexes (by oid) the plan uses."""
 
     cost: float
     hypothetical_oids: frozenset[int]
+    rows: float = 0.0
 
 
 class GenericPlanner:
@@ -99,7 +100,7 @@ class GenericPlanner:
         if found is None:
             raise PlanError(f"unexpected EXPLAIN output: {lines[:1]!r}")
         oids = frozenset(int(m) for line in lines for m in _HYPOTHETICAL.findall(line))
-        return Plan(cost=float(found.group(1)), hypothetical_oids=oids)
+        return Plan(cost=float(found.group(1)), hypothetical_oids=oids, rows=float(found.group(2)))
 
     def _explain_prepared(self, sql: str, param_numbers: set[int]) -> list[tuple[Any, ...]]:
         highest = max(param_numbers)

@@ -48,6 +48,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_port_from(preferred: int, *, attempts: int = 50) -> int | None:
+    """``preferred`` if nobody listens on it, else the next free port above it (None after ``attempts``).
+
+    Searching upwards keeps us near the configured value, outside the ephemeral range when the
+    configured port is, instead of a random port the kernel may hand to an outgoing connection.
+    """
+    for port in range(preferred, min(preferred + attempts, 65536)):
+        if port_is_free(port):
+            return port
+    return None
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -78,16 +90,19 @@ def ensure_system_user(name: str = SYSTEM_USER) -> pwd.struct_passwd:
     return pwd.getpwnam(name)
 
 
-def make_traversable(path: Path) -> None:
-    """Let other users walk down to ``path`` (o+x on every ancestor that lacks it).
+def make_traversable(path: Path) -> list[Path]:
+    """Let other users walk down to ``path`` (o+x on every ancestor that lacks it); returns what changed.
 
     The server runs as another user than the one who cloned the checkout; it must reach the binaries
     inside ``.venv`` and its own data directory. We only add the search bit, never read or write.
     """
+    changed = []
     for directory in [path, *path.parents]:
         mode = directory.stat().st_mode
         if not mode & stat.S_IXOTH:
             directory.chmod(mode | stat.S_IXOTH | stat.S_IXGRP)
+            changed.append(directory)
+    return changed
 
 
 @dataclass
@@ -185,18 +200,7 @@ class PgCluster:
                 conf.write(f"{key} = {value}\n")
 
     def is_running(self) -> bool:
-        pidfile = self.datadir / "postmaster.pid"
-        try:
-            pid = int(pidfile.read_text().split("\n", 1)[0])
-        except (OSError, ValueError):
-            return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return _postmaster_alive(self.datadir)
 
     def start(self, *, timeout: int = 60) -> None:
         if not self.initialised:
@@ -237,6 +241,9 @@ class PgCluster:
             return int((self.datadir / "postmaster.pid").read_text().split("\n", 1)[0])
         except (OSError, ValueError):
             return None
+
+    def recorded_port(self) -> int | None:
+        return recorded_port(self.datadir)
 
     # -- connecting ------------------------------------------------------------------------------
 
@@ -279,10 +286,9 @@ class PgCluster:
 
     def _adopt_port(self) -> None:
         """The port written at init time is the truth; read it back for a cluster made earlier."""
-        conf = (self.datadir / "postgresql.conf").read_text()
-        found = re.findall(r"^port = (\d+)", conf, flags=re.MULTILINE)
-        if found:
-            self.port = int(found[-1])
+        recorded = self.recorded_port()
+        if recorded:
+            self.port = recorded
 
     def _prepare_ownership(self) -> None:
         if not running_as_root():
@@ -324,6 +330,41 @@ class PgCluster:
                 if self.logfile.exists():
                     log = self.logfile.read_text(errors="replace")[-1500:]
                 raise ClusterError(f"{what} failed for {self.datadir} (exit {proc.returncode}):\n{tail}\n{log}")
+
+
+def recorded_port(datadir: Path) -> int | None:
+    """The port the cluster in ``datadir`` runs on (``postmaster.pid``) or will start on (its
+    ``postgresql.conf``); None before ``init``.
+
+    Every client of a cluster we own reads the port here, so a port chosen at init time (because the
+    configured one was taken) is the one everybody connects to.
+    """
+    if _postmaster_alive(datadir):
+        try:
+            lines = (datadir / "postmaster.pid").read_text().splitlines()
+            return int(lines[3])  # pid, data directory, start time, port, … (PostgreSQL's pidfile.h)
+        except (OSError, ValueError, IndexError):
+            pass
+    try:
+        conf = (datadir / "postgresql.conf").read_text()
+    except OSError:
+        return None
+    found = re.findall(r"^port = (\d+)", conf, flags=re.MULTILINE)
+    return int(found[-1]) if found else None
+
+
+def _postmaster_alive(datadir: Path) -> bool:
+    try:
+        pid = int((datadir / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _server_env() -> dict[str, str]:

@@ -14,6 +14,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dbconsole.embedded.pgcluster import port_is_free
 
@@ -37,10 +38,16 @@ def redis_binary() -> Path | None:
 
 @dataclass
 class RedisServer:
-    """One redis-server process we started; ``stop`` ends it by its pid."""
+    """One redis-server process we started; ``stop`` ends it by its pid.
+
+    ``popen_kwargs`` may name another account to run it as (``make run`` as root runs it as the system
+    user: a root Redis anyone on the machine can reach could be told to write files anywhere). It only
+    reads ``directory``: nothing is saved.
+    """
 
     directory: Path
     port: int
+    popen_kwargs: dict[str, Any] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     @property
@@ -70,6 +77,8 @@ class RedisServer:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,   # Ctrl-C in the terminal reaches our supervisor, which stops us in order
+            cwd="/",
+            **self.popen_kwargs,
         )
         log.close()
         deadline = time.monotonic() + timeout

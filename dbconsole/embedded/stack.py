@@ -1,4 +1,4 @@
-"""Bring up the pieces of the embedded default: the PostgreSQL 18 cluster and Redis.
+"""Bring up the pieces of the embedded default: the PostgreSQL 18 cluster, the demo's own cluster, Redis.
 
 ``manage.py`` calls ``autostart_history_store`` so every command works without ``make run``; the
 ``make run`` supervisor (``dbconsole.embedded.run``) calls the same functions and then starts the
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from dbconsole.embedded import home
-from dbconsole.embedded.pgcluster import ClusterError, PgCluster, free_port, port_is_free
+from dbconsole.embedded.pgcluster import ClusterError, PgCluster, free_port_from
 
 SUPERVISOR_PIDFILE = "run.pid"
 
@@ -22,19 +22,38 @@ def ensure_history_store(*, announce: bool = True) -> tuple[PgCluster, bool]:
     """Initialise (first time) and start the embedded cluster; returns it and whether we started it."""
     home.ensure_home()
     cluster = home.history_cluster()
-    if not cluster.initialised:
-        if not port_is_free(cluster.port):
-            cluster.port = free_port()
-        if announce:
-            print(f"dbconsole: initialising PostgreSQL 18 in {cluster.datadir} (first run)", file=sys.stderr)
-        cluster.init()
-    started = False
-    if not cluster.is_running():
-        cluster.start()
-        started = True
+    started = ensure_cluster(cluster, "DBCONSOLE_PG_PORT", "the history store", announce=announce)
     cluster.ensure_database(home.HISTORY_DB)
-    cluster.ensure_database(home.DEMO_DB)
     return cluster, started
+
+
+def ensure_cluster(cluster: PgCluster, variable: str, what: str, *, announce: bool = True) -> bool:
+    """Initialise ``cluster`` on its first start, then start it; returns whether we started it.
+
+    A new cluster takes the configured port, or the next free one above it when that is taken (told on
+    stderr): the port is written into the cluster's ``postgresql.conf`` at init, and every process
+    reads it from there (``home.history_port``), so no client ever knocks on the configured port while
+    the server listens elsewhere.
+    """
+    if not cluster.initialised:
+        configured = cluster.port
+        port = free_port_from(configured)
+        if port is None:
+            raise ClusterError(f"ports {configured}-{configured + 49} on 127.0.0.1 are all taken; "
+                               f"set {variable} to a free port")
+        if port != configured:
+            print(f"dbconsole: port {configured} ({variable}) is taken; {what} is created on port {port} "
+                  "instead, and every dbconsole process reads that port from the cluster's own files",
+                  file=sys.stderr)
+        cluster.port = port
+        if announce:
+            print(f"dbconsole: initialising PostgreSQL {cluster.major} for {what} in {cluster.datadir} (first run)",
+                  file=sys.stderr)
+        cluster.init()
+    if cluster.is_running():
+        return False
+    cluster.start()
+    return True
 
 
 def supervisor_alive() -> bool:

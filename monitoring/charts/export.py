@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
+from collections.abc import Iterator
 from typing import Any
 
+from django.http import HttpResponse
 
-def figure_csv(figure: dict[str, Any]) -> str:
-    """One row per point: series, x, y. Traces without x/y (shapes, text) are skipped."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["series", "x", "y"])
+from dbconsole.csvexport import csv_response
+
+HEADER = ("series", "x", "y")
+
+
+def figure_rows(figure: dict[str, Any]) -> Iterator[tuple[Any, Any, Any]]:
+    """One row per point: series, x, y. Traces without x/y (shapes, text) are skipped. The raw figure
+    (before the plotly escaping of ``figure_json``): the CSV writer neutralises text its own way."""
     for trace in figure.get("data", []):
         xs, ys = trace.get("x"), trace.get("y")
         if xs is None or ys is None:
@@ -20,13 +22,8 @@ def figure_csv(figure: dict[str, Any]) -> str:
         if trace.get("orientation") == "h":
             xs, ys = ys, xs  # horizontal bars: the category is on y
         for x, y in zip(xs, ys, strict=False):
-            writer.writerow([trace.get("name", ""), _cell(x), _cell(y)])
-    return out.getvalue()
+            yield trace.get("name", ""), x, y
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
+def figure_csv_response(figure: dict[str, Any], filename: str) -> HttpResponse:
+    return csv_response(filename, HEADER, figure_rows(figure))

@@ -2,11 +2,15 @@
 
 Every figure shares one calm layout: small margins, muted grid, the legend on top, hover per x. Time
 axes are pinned to the requested range so an empty stretch reads as "nothing happened", not as zoom.
+
+Builders put names and texts in as they are (the CSV export wants them raw); ``plotly_safe`` escapes
+them for plotly.js on the way out (``response.figure_json``, the one serialiser of every chart).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -151,3 +155,27 @@ def _limit_label(limit: Limit, *, horizontal: bool) -> dict[str, Any]:
                 "yanchor": "bottom", "showarrow": False, "font": {"size": 10, "color": "#b3261e"}}
     return {"text": text, "xref": "x", "x": limit.value, "xanchor": "right", "yref": "paper", "y": 1,
             "yanchor": "bottom", "showarrow": False, "font": {"size": 10, "color": "#b3261e"}}
+
+
+# Plotly templates written in our code (``%{x}``, ``<extra></extra>``): their markup is meant. Every
+# other string in a figure may carry a name from a monitored database.
+TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate"})
+
+
+def plotly_safe(value: Any, key: str = "") -> Any:
+    """A copy of a figure (or any part of one) with ``&``, ``<`` and ``>`` escaped in every string.
+
+    plotly.js renders a subset of HTML in trace names, legend entries, hover texts, annotations, axis
+    titles and category tick labels — ``<a href=…>`` becomes a live link, ``<b>`` bold. Escaped, a name
+    like ``<a href="https://evil.example/">x</a>`` shows as those characters (plotly turns the entities
+    back into text) and no tag can form. Colours, dates and numbers contain none of the three characters
+    and pass unchanged; only the code-authored templates under ``TEMPLATE_KEYS`` are left as they are.
+    """
+    if isinstance(value, str):
+        return value if key in TEMPLATE_KEYS else html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: plotly_safe(v, k) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plotly_safe(v, key) for v in value]
+    return value
+

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
+from monitoring.charts.figures import plotly_safe
+
 
 class FigureEncoder(DjangoJSONEncoder):
     def default(self, o: Any) -> Any:
@@ -23,7 +25,8 @@ class FigureEncoder(DjangoJSONEncoder):
 
 
 def figure_json(figure: dict[str, Any]) -> str:
-    return json.dumps(figure, cls=FigureEncoder, separators=(",", ":"))
+    """The figure for plotly.js, every text in it escaped (``figures.plotly_safe``)."""
+    return json.dumps(plotly_safe(figure), cls=FigureEncoder, separators=(",", ":"))
 
 
 def chart_response(figure: dict[str, Any], *, status: int = 200) -> HttpResponse:

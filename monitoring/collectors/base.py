@@ -49,6 +49,9 @@ class Collector(ABC, Generic[SnapshotT]):
     * ``default_interval`` — seconds between runs unless the target overrides it (``Target.intervals``).
     * ``queue`` — Celery queue its tasks are routed to, so slow collectors can get their own workers.
     * ``statement_timeout_ms`` — a tighter or looser limit than the default for this collector's reads.
+    * ``after`` — collectors whose data this one's store needs (bloat refers to the relations the relations
+      collector registers): the dispatcher holds this one back on a target until each of them has succeeded
+      once, so a new target's first bloat run is not thrown away for want of its relations.
     * ``transient`` — ``TargetError`` statuses worth a quick retry (with backoff and jitter) before the
       next scheduled run; everything else waits for the next run.
     * ``prepare(ctx)`` — optional history-store lookup before the read; its result is ``ctx.prepared``.
@@ -63,6 +66,7 @@ class Collector(ABC, Generic[SnapshotT]):
     default_interval: ClassVar[int]
     queue: ClassVar[str] = "collect"
     statement_timeout_ms: ClassVar[int | None] = None
+    after: ClassVar[tuple[str, ...]] = ()
     transient: ClassVar[frozenset[str]] = frozenset({"unreachable", "too_many_connections", "lock_timeout"})
 
     def prepare(self, ctx: CollectContext) -> Any:

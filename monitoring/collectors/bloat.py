@@ -19,6 +19,7 @@ class BloatCollector(Collector[BloatSnapshot]):
     default_interval = 3600
     queue = "collect_slow"
     statement_timeout_ms = 30000   # the estimate joins pg_stats for every column of every table
+    after = ("relations",)         # its store keeps only relations the relations collector registered
 
     def read(self, conn: psycopg.Connection[Any], ctx: CollectContext) -> BloatSnapshot:
         return read_bloat(conn, ctx.major, settings.BLOAT_EXACT_TOP, settings.BLOAT_EXACT_TIMEOUT_MS)

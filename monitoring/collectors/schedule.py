@@ -64,6 +64,21 @@ def intervals(target_intervals: dict[str, object]) -> Iterator[tuple[str, int, s
         yield name, interval, cls.queue
 
 
+def prerequisites(name: str) -> tuple[str, ...]:
+    """The collectors that must have succeeded once on a target before ``name`` may run there."""
+    load_all()
+    return REGISTRY[name].after
+
+
+def ready(candidates: list[Due], succeeded: set[tuple[int, str]]) -> list[Due]:
+    """The candidates whose prerequisites have each succeeded once on their target.
+
+    One held back is not claimed, so it becomes due at the first tick after its prerequisite's success.
+    """
+    return [due for due in candidates
+            if all((due.target_id, before) in succeeded for before in prerequisites(due.collector))]
+
+
 def claim_due(candidates: list[Due]) -> list[Due]:
     """The candidates whose previous dispatch has expired, claiming them in one round trip.
 

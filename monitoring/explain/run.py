@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from django.conf import settings
 from psycopg import errors as pgerrors
 
 from monitoring.explain.generic import explain_generic
@@ -23,7 +24,6 @@ from monitoring.models import Target
 from monitoring.targets.connect import Guard, connect
 
 PLAN_TIMEOUT_MS = 5_000
-ANALYZE_TIMEOUT_MS = 30_000
 LOCK_TIMEOUT_MS = 1_000
 
 
@@ -71,7 +71,7 @@ def explain(
         raise NeedsConfirmation(_write_warning(statement))
     writable = analyze and (not statement.read_only or confirm_writes)
     guard = Guard.default(read_only=not writable, lock_timeout_ms=LOCK_TIMEOUT_MS,
-                          statement_timeout_ms=ANALYZE_TIMEOUT_MS if analyze else PLAN_TIMEOUT_MS)
+                          statement_timeout_ms=analyze_timeout_ms() if analyze else PLAN_TIMEOUT_MS)
     with connect(target, guard) as conn:
         major = conn.info.server_version // 10000
         try:
@@ -93,6 +93,13 @@ def explain(
             raise _explain_error(exc) from None
     return ExplainOutcome(statement=statement, plan=read_plan(raw), analyzed=analyze, generic=generic,
                           writable=writable, server_major=major)
+
+
+def analyze_timeout_ms() -> int:
+    """How long EXPLAIN ANALYZE may run: ``DBCONSOLE_EXPLAIN_ANALYZE_TIMEOUT_MS``, by default the target
+    statement timeout collection runs under. Each run holds a web thread that long: a short limit keeps
+    a few operators from occupying every thread."""
+    return int(settings.EXPLAIN_ANALYZE_TIMEOUT_MS)
 
 
 def _run(conn: psycopg.Connection[Any], statement: Statement, major: int, *, analyze: bool,

@@ -14,6 +14,12 @@ Storage design (see also ``rollups_statements``):
 * Statement identity lives in ``Statement`` (one row per target and pg_stat_statements key) with a
   dense ``seq``; texts live once in ``QueryText`` and are fetched from the target only for keys the
   store does not know yet.
+* A target's very first collection has nothing to diff against, yet pg_stat_statements may hold weeks
+  of workload: its cumulative counters are stored as one sample covering [stats reset, now]
+  (``seconds`` is that span, so rates stay right) and a ``statements_cumulative`` event says so — pages
+  and the advisor mark those figures "since stats reset" (``selectors.cumulative``). Deltas follow
+  from the second collection. A collector state lost later (UNLOGGED) only takes a new baseline: the
+  counters are never stored twice.
 """
 
 from __future__ import annotations
@@ -79,8 +85,10 @@ def known_keys(target_id: int) -> Known:
 def store(target_id: int, read: Read, captured_at: dt.datetime, known: Known | None = None) -> Outcome:
     """Write one collection; the caller holds the transaction. Returns what was stored and noticed."""
     cur = arrays.cursor()
-    state = (st.load(cur, target_id, lock=True, known=known.loaded if known else None)
-             or st.create(cur, target_id, _keys_from_statements(target_id)))
+    state = st.load(cur, target_id, lock=True, known=known.loaded if known else None)
+    # The target's very first collection (not a lost UNLOGGED state: then its statements are known).
+    first = state is None and not Statement.objects.filter(target_id=target_id).exists()
+    state = state or st.create(cur, target_id, _keys_from_statements(target_id))
     if state.captured_at is not None:
         # Strictly increasing per target: the rollup's watermark relies on it.
         captured_at = max(captured_at, state.captured_at + dt.timedelta(microseconds=1))
@@ -93,7 +101,18 @@ def store(target_id: int, read: Read, captured_at: dt.datetime, known: Known | N
     delta = diff(seqs, columns, state.last, full_reset=full_reset)
     events = _events(target_id, state, read.info, delta, captured_at, full_reset)
 
-    if baseline:
+    since = read.info.stats_reset or read.info.started_at
+    if baseline and first and delta.seqs and since is not None:
+        # Weeks of workload may already be in pg_stat_statements: store its cumulative counters as one
+        # sample covering [stats reset, now] so pages and the advisor have evidence at once, and say so.
+        cur.execute(INSERT_RAW, [
+            target_id, captured_at, max((captured_at - since).total_seconds(), 0.0), state.nseq,
+            arrays.Int8Array(delta.totals), arrays.Int4Array(delta.seqs),
+            *(arrays.Int8Array(col) if any(col) else None for col in delta.columns),
+        ])
+        outcome.rows = len(delta.seqs)
+        events.append(_cumulative_event(target_id, read.info, since, captured_at, len(delta.seqs)))
+    elif baseline:
         outcome.baseline = True
     else:
         seconds = (captured_at - state.captured_at).total_seconds() if state.captured_at else 0.0
@@ -172,6 +191,15 @@ def _text_ids(texts: set[str]) -> dict[str, int]:
     QueryText.objects.bulk_create([QueryText(digest=d, text=t) for d, t in by_digest.items()], ignore_conflicts=True)
     found = QueryText.objects.filter(digest__in=list(by_digest)).values_list("digest", "id")
     return {by_digest[d]: pk for d, pk in found}
+
+
+def _cumulative_event(target_id: int, info: Info, since: dt.datetime, at: dt.datetime, statements: int) -> Event:
+    what = "the stats reset" if info.stats_reset else "the server start"
+    return Event(target_id=target_id, at=at, kind=ev.STATEMENTS_CUMULATIVE, collector="statements",
+                 message=f"first collection: counters of {statements} statement(s) are cumulative since {what} "
+                         f"at {since:%Y-%m-%d %H:%M:%S}",
+                 detail={"since": since.isoformat(), "since_what": what, "statements": statements},
+                 dedupe_key=at.isoformat())
 
 
 def _events(target_id: int, state: st.State, info: Info, delta: Diff, at: dt.datetime,

@@ -12,6 +12,7 @@ from monitoring.events import DATABASE_STATS_RESET as DATABASE_STATS_RESET
 from monitoring.events import RESTART as RESTART
 from monitoring.events import SETTINGS_CHANGED as SETTINGS_CHANGED
 from monitoring.events import STATEMENT_ENTRIES_RESET as STATEMENT_ENTRIES_RESET
+from monitoring.events import STATEMENTS_CUMULATIVE as STATEMENTS_CUMULATIVE
 from monitoring.events import STATEMENTS_EVICTED as STATEMENTS_EVICTED
 from monitoring.events import STATEMENTS_RESET as STATEMENTS_RESET
 from monitoring.models.target import Target

@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 
 from monitoring.targets.connect import TargetError, classify, connect_params
+from monitoring.targets.findings import ERROR, INFO, OK, WARN, CheckReport, Finding
+from monitoring.targets.privileges import check_object_privileges, check_role_privileges
+from pgsql.ident import quote_ident_to_print as ident
 
-OK, INFO, WARN, ERROR = "ok", "info", "warn", "error"
+__all__ = ["ERROR", "INFO", "OK", "WARN", "CheckReport", "Finding", "check_params"]
+
 MIN_SUPPORTED_MAJOR = 13
 MAX_TESTED_MAJOR = 18
-
-
-@dataclass(frozen=True)
-class Finding:
-    name: str
-    level: str
-    detail: str
-    hint: str = ""
-
-    def line(self) -> str:
-        text = f"{self.level:<5} {self.name}: {self.detail}"
-        return text + (f"\n      hint: {self.hint}" if self.hint else "")
-
-
-@dataclass
-class CheckReport:
-    findings: list[Finding] = field(default_factory=list)
-    server_version_num: int | None = None
-
-    @property
-    def connected(self) -> bool:
-        return self.server_version_num is not None
-
-    @property
-    def worst(self) -> str:
-        order = [OK, INFO, WARN, ERROR]
-        return max((f.level for f in self.findings), key=order.index, default=OK)
-
-    def add(self, *args: Any, **kwargs: Any) -> None:
-        self.findings.append(Finding(*args, **kwargs))
 
 
 def check_params(params: dict[str, Any]) -> CheckReport:
@@ -62,22 +35,21 @@ def check_params(params: dict[str, Any]) -> CheckReport:
 
 
 def _inspect(conn: psycopg.Connection[Any], params: dict[str, Any], report: CheckReport) -> None:
-    user = params.get("user", "")
     row = conn.execute(
         """
         SELECT current_setting('server_version_num')::int,
                current_setting('server_version'),
                pg_is_in_recovery(),
                (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
-               pg_has_role(current_user, 'pg_monitor', 'USAGE'),
-               current_setting('track_io_timing')
+               current_setting('track_io_timing'),
+               current_user
         """
     ).fetchone()
     assert row is not None
-    version_num, version, in_recovery, is_super, has_monitor, io_timing = row
+    version_num, version, in_recovery, is_super, io_timing, current_user = row
     report.server_version_num = version_num
     major = version_num // 10000
-    report.add("connection", OK, f"connected to PostgreSQL {version} as {user}")
+    report.add("connection", OK, f"connected to PostgreSQL {version} as {ident(current_user)}")
     if major < MIN_SUPPORTED_MAJOR:
         report.add("version", ERROR, f"PostgreSQL {major} is older than {MIN_SUPPORTED_MAJOR}",
                    "upgrade the server; dbconsole supports PostgreSQL 13 to 18")
@@ -86,19 +58,16 @@ def _inspect(conn: psycopg.Connection[Any], params: dict[str, Any], report: Chec
     if in_recovery:
         report.add("role", INFO, "this server is a standby (read-only replica)")
 
+    role = current_user
     if is_super:
-        report.add("privileges", WARN, f"{user} is a superuser",
+        report.add("privileges", WARN, f"{ident(role)} is a superuser",
                    "use a dedicated role with pg_monitor instead: CREATE ROLE dbconsole LOGIN PASSWORD '...'; "
-                   "GRANT pg_monitor TO dbconsole;")
-    elif has_monitor:
-        report.add("privileges", OK, f"{user} has pg_monitor")
+                   "GRANT pg_monitor TO dbconsole; (README: Monitoring your own database)")
     else:
-        report.add("privileges", WARN,
-                   f"{user} lacks pg_monitor: other users' query texts, client addresses and wait events "
-                   "show as <insufficient privilege>, and pgstattuple and replication details stay hidden",
-                   f"GRANT pg_monitor TO {user};")
+        check_role_privileges(conn, role, report)
+        check_object_privileges(conn, role, report)
 
-    _check_signal_privilege(conn, user, bool(is_super), report)
+    _check_signal_privilege(conn, role, bool(is_super), report)
     _check_pg_stat_statements(conn, params, report)
     _check_extension(conn, report, "pgstattuple", "exact bloat figures (estimates are used without it)",
                      "CREATE EXTENSION pgstattuple;")
@@ -109,18 +78,18 @@ def _inspect(conn: psycopg.Connection[Any], params: dict[str, Any], report: Chec
                    "ALTER SYSTEM SET track_io_timing = on; SELECT pg_reload_conf();")
 
 
-def _check_signal_privilege(conn: psycopg.Connection[Any], user: str, is_super: bool, report: CheckReport) -> None:
+def _check_signal_privilege(conn: psycopg.Connection[Any], role: str, is_super: bool, report: CheckReport) -> None:
     """Cancel/terminate on the activity and locks pages signal other sessions: that needs pg_signal_backend."""
     if is_super:
         return
     row = conn.execute("SELECT pg_has_role(current_user, 'pg_signal_backend', 'USAGE')").fetchone()
     if row and row[0]:
-        report.add("pg_signal_backend", OK, f"{user} may cancel and terminate other sessions (not superusers')")
+        report.add("pg_signal_backend", OK, f"{ident(role)} may cancel and terminate other sessions (not superusers')")
     else:
         report.add("pg_signal_backend", INFO,
-                   f"{user} lacks pg_signal_backend: operators cannot cancel or terminate other users' sessions "
-                   "from the activity and locks pages",
-                   f"GRANT pg_signal_backend TO {user};")
+                   f"{ident(role)} lacks pg_signal_backend: operators cannot cancel or terminate other users' "
+                   "sessions from the activity and locks pages",
+                   f"GRANT pg_signal_backend TO {ident(role)};")
 
 
 def _check_pg_stat_statements(conn: psycopg.Connection[Any], params: dict[str, Any], report: CheckReport) -> None:

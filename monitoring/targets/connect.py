@@ -20,6 +20,8 @@ from django.conf import settings
 from psycopg import errors as pgerrors
 
 from dbconsole.crypto import SecretUnreadable
+from pgsql.ident import quote_ident_to_print as ident
+from pgsql.own_statements import MarkedCursor
 
 if TYPE_CHECKING:
     from monitoring.models import Target
@@ -81,6 +83,9 @@ def connect_params(params: dict[str, Any], guard: Guard | None = None) -> psycop
             connect_timeout=settings.TARGET_CONNECT_TIMEOUT_S,
             options=guard.startup_options(),
             autocommit=True,
+            # Every statement carries the marker that tells dbconsole's own statements from the
+            # workload in pg_stat_statements (pgsql.own_statements).
+            cursor_factory=MarkedCursor,
         )
     except psycopg.Error as exc:
         raise classify(exc, params) from None
@@ -126,7 +131,7 @@ def classify(exc: BaseException, params: dict[str, Any] | None = None) -> Target
         return TargetError("auth_failed", f"password authentication failed for user {user!r}",
                            "check the password stored for this target")
     if isinstance(exc, pgerrors.InvalidAuthorizationSpecification):
-        return TargetError("auth_failed", text, f"add a pg_hba.conf line allowing {user} to reach {db}")
+        return TargetError("auth_failed", text, f"add a pg_hba.conf line allowing {ident(user)} to reach {ident(db)}")
     if isinstance(exc, pgerrors.InvalidCatalogName):
         return TargetError("database_missing", f"database {db!r} does not exist on {where}",
                            "check the database name")
@@ -138,12 +143,12 @@ def classify(exc: BaseException, params: dict[str, Any] | None = None) -> Target
     if isinstance(exc, pgerrors.LockNotAvailable):
         return TargetError("lock_timeout", text, "a lock held by another session (often DDL) blocked us")
     if isinstance(exc, pgerrors.InsufficientPrivilege):
-        return TargetError("permission_denied", text, f"GRANT pg_monitor TO {user};")
+        return TargetError("permission_denied", text, f"GRANT pg_monitor TO {ident(user)};")
     if isinstance(exc, pgerrors.ObjectNotInPrerequisiteState) and "pg_stat_statements" in text:
         return TargetError("missing_extension", text,
                            "add pg_stat_statements to shared_preload_libraries and restart the server")
     if isinstance(exc, pgerrors.UndefinedTable | pgerrors.UndefinedFunction) and "pg_stat_statements" in text:
-        return TargetError("missing_extension", text, f"CREATE EXTENSION pg_stat_statements; in database {db}")
+        return TargetError("missing_extension", text, f"CREATE EXTENSION pg_stat_statements; in database {ident(db)}")
     if isinstance(exc, pgerrors.ReadOnlySqlTransaction):
         return TargetError("read_only", text, "this action needs a writable session")
     if isinstance(exc, psycopg.OperationalError):
@@ -154,19 +159,20 @@ def classify(exc: BaseException, params: dict[str, Any] | None = None) -> Target
                                "check the password stored for this target")
         if "no pg_hba.conf entry" in lowered:
             return TargetError("auth_failed", f"pg_hba.conf on {where} does not admit {user} to {db}",
-                               f"add a pg_hba.conf line allowing {user} to reach {db}")
+                               f"add a pg_hba.conf line allowing {ident(user)} to reach {ident(db)}")
         if "database" in lowered and "does not exist" in lowered:
             return TargetError("database_missing", f"database {db!r} does not exist on {where}",
                                "check the database name")
         if "role" in lowered and "does not exist" in lowered:
             return TargetError("auth_failed", f"role {user!r} does not exist on {where}",
-                               f"CREATE ROLE {user} LOGIN PASSWORD '...' IN ROLE pg_monitor;")
+                               f"CREATE ROLE {ident(user)} LOGIN PASSWORD '...' IN ROLE pg_monitor;")
         if "too many clients" in lowered or "remaining connection slots" in lowered:
             return TargetError("too_many_connections", f"{where} refuses new connections (max_connections)",
                                "free a slot or reserve one for monitoring")
         if "is not permitted to log in" in lowered or "permission denied for database" in lowered:
+            who = ident(user)
             return TargetError("permission_denied", _server_message(text),
-                               f"ALTER ROLE {user} LOGIN; GRANT CONNECT ON DATABASE {db} TO {user};")
+                               f"ALTER ROLE {who} LOGIN; GRANT CONNECT ON DATABASE {ident(db)} TO {who};")
         if "the database system is starting up" in lowered or "shutting down" in lowered:
             return TargetError("unreachable", _server_message(text), "the server is starting or stopping")
         if _NOT_POSTGRES.search(text):

@@ -100,7 +100,7 @@ def pct(value: Any, digits: int = 0) -> str:
 
 @register.filter
 def bar_width(value: Any) -> str:
-    """A ratio clamped to 0-100 for inline ``width:`` styles (so 1.3 never overflows a meter)."""
+    """A ratio clamped to 0-100 for a bar's ``data-width`` (so 1.3 never overflows a meter)."""
     if value is None:
         return "0"
     return f"{max(0.0, min(float(value), 1.0)) * 100:.1f}"

@@ -11,7 +11,6 @@ Parameters: ``sort`` (a key of ``ORDERS``; biggest first), ``q`` (text contains,
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 
+from dbconsole.csvexport import csv_response as export_csv
 from monitoring.history.selectors.statements import ORDERS, StatementTotals
 from monitoring.ui.tables import Column, Header
 
@@ -157,21 +157,5 @@ CSV_FIELDS = (
 
 def csv_response(rows: Iterable[StatementTotals], filename: str) -> HttpResponse:
     """Every matching statement, raw numbers (ms, blocks, bytes), the query text last."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in filename)[:100] or "queries"
-    response["Content-Disposition"] = f'attachment; filename="{safe}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([name for name, _attr in CSV_FIELDS])
-    for row in rows:
-        writer.writerow([_cell(getattr(row, attr)) for _name, attr in CSV_FIELDS])
-    return response
-
-
-def _cell(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    text = str(value)
-    # Query texts are untrusted: a cell starting with =, +, - or @ is a formula to spreadsheets.
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
+    return export_csv(filename or "queries", [name for name, _attr in CSV_FIELDS],
+                      ([getattr(row, attr) for _name, attr in CSV_FIELDS] for row in rows), float_format=".3f")

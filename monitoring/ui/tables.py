@@ -16,7 +16,6 @@ Several tables on one page take a ``prefix`` each, which namespaces their parame
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from urllib.parse import urlencode
 
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+
+from dbconsole.csvexport import csv_response
 
 
 @dataclass(frozen=True)
@@ -242,14 +243,9 @@ class Table:
 
     def csv_response(self, filename: str) -> HttpResponse:
         """The filtered, sorted rows as CSV, every ``csv`` column, raw values (no display formatting)."""
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{_safe_filename(filename)}.csv"'
-        writer = csv.writer(response)
         columns = [c for c in self.columns if c.csv]
-        writer.writerow([c.label for c in columns])
-        for row in self.rows:
-            writer.writerow([_csv_cell(c.value(row)) for c in columns])
-        return response
+        rows = ([c.value(row) for c in columns] for row in self.rows)
+        return csv_response(filename, [c.label for c in columns], rows)
 
 
 def _text(value: Any) -> str:
@@ -262,21 +258,3 @@ def _sort_value(value: Any) -> Any:
     if isinstance(value, str):
         return value.casefold()
     return value
-
-
-def _csv_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return f"{value.total_seconds():.3f}"
-    text = str(value)
-    # A cell starting with =, +, - or @ is a formula to spreadsheet programs: query texts are untrusted.
-    if isinstance(value, str) and text[:1] in ("=", "+", "-", "@"):
-        return "'" + text
-    return text
-
-
-def _safe_filename(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)[:100] or "export"

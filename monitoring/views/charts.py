@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from dbconsole.timerange import resolve_range
 from monitoring import selectors
-from monitoring.charts.export import figure_csv
+from monitoring.charts.export import figure_csv_response
 from monitoring.charts.registry import ChartRequest
 from monitoring.charts.registry import get as get_chart
 from monitoring.charts.response import chart_error, chart_response
@@ -25,7 +25,5 @@ def chart(request: HttpRequest, target: str, name: str) -> HttpResponse:
     except TargetError as exc:
         return chart_error(exc.status, exc.message, exc.hint)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(figure_csv(figure), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{obj.name}-{name}.csv"'
-        return response
+        return figure_csv_response(figure, f"{obj.name}-{name}")
     return chart_response(figure)

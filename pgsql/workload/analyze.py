@@ -10,6 +10,7 @@ import pglast
 from pglast import ast
 
 from pgsql.workload.catalog import Catalog, Column, load_catalog
+from pgsql.workload.dml import Rows, rows_of
 from pgsql.workload.nodes import params, walk
 from pgsql.workload.patterns import StatementAccess
 from pgsql.workload.plannable import Rewriter, drop_interval_precision
@@ -29,20 +30,23 @@ class AnalyzedStatement:
     access: StatementAccess
     column_types: dict[int, Column] = field(repr=False)
     typical: Substitution = field(default_factory=Substitution, repr=False)
+    kind: str = "SELECT"  # or UPDATE, DELETE, SELECT FOR UPDATE, INSERT SELECT: costed as the SELECT of its rows
+    sets: tuple[int, frozenset[str]] | None = None  # an UPDATE's table oid and the columns it sets
 
     @property
     def queryid(self) -> int:
         return self.statement.queryid
 
     def plannable_sql(self, server_major: int, forced: dict[int, str] | None = None, *,
-                      typical: bool = True) -> tuple[str, dict[int, int]]:
+                      typical: bool = True, replace: dict[str, str] | None = None) -> tuple[str, dict[int, int]]:
         """The statement with the casts generic planning needs (see :mod:`pgsql.workload.plannable`)
         and, with ``typical``, typical values for ranges and limits (:mod:`pgsql.workload.typical`).
+        ``replace`` maps expressions (unqualified text) to the column standing in for them.
 
         Returns the text and, for each placeholder left in it, its number in the original statement.
         """
         substitution = self.typical if typical else None
-        return Rewriter(self.column_types, server_major, forced, substitution).sql(self.tree)
+        return Rewriter(self.column_types, server_major, forced, substitution, replace).sql(self.tree)
 
     @property
     def param_numbers(self) -> set[int]:
@@ -60,7 +64,15 @@ class Workload:
 
 
 def parse_statement(query: str) -> tuple[ast.Node | None, str]:
-    """Parse one normalized statement; returns (SELECT tree, "") or (None, reason it is not analysed)."""
+    """Parse one normalized SELECT; returns (SELECT tree, "") or (None, reason it is not analysed)."""
+    rows, reason = parse_rows(query, writes=False)
+    return (rows.select, "") if rows is not None else (None, reason)
+
+
+def parse_rows(query: str, *, writes: bool = True) -> tuple[Rows | None, str]:
+    """Parse one normalized statement into the SELECT of the rows it reads (with ``writes``, also the
+    rows an UPDATE, DELETE, INSERT … SELECT or SELECT … FOR UPDATE changes or locks: see
+    :mod:`pgsql.workload.dml`); (None, reason it is not analysed) otherwise."""
     if not query or not query.strip():
         return None, "no query text (pg_stat_statements may have discarded it)"
     try:
@@ -71,13 +83,17 @@ def parse_statement(query: str) -> tuple[ast.Node | None, str]:
         return None, "several statements in one entry" if raw else "no statement, only comments"
     stmt = raw[0].stmt
     kind = type(stmt).__name__
-    if kind in _DML:
+    if kind in _DML and not writes:
         return None, f"{_DML[kind]} statement: only SELECTs are analysed; writes count through the write load"
-    if not isinstance(stmt, ast.SelectStmt):
+    if kind == "MergeStmt":
+        return None, "MERGE statement: not analysed; its writes count through the write load"
+    if not isinstance(stmt, ast.SelectStmt) and kind not in _DML:
         return None, f"utility statement ({kind.removesuffix('Stmt')}): nothing an index can speed up"
-    if stmt.intoClause is not None:
+    if isinstance(stmt, ast.SelectStmt) and stmt.intoClause is not None:
         return None, "SELECT INTO creates a table: treated as a utility statement"
-    return stmt, ""
+    if isinstance(stmt, ast.SelectStmt) and stmt.lockingClause and not writes:
+        return Rows(select=stmt, kind="SELECT"), ""
+    return rows_of(stmt)
 
 
 def merge_duplicates(statements: Iterable[WorkloadStatement]) -> list[WorkloadStatement]:
@@ -94,15 +110,18 @@ def merge_duplicates(statements: Iterable[WorkloadStatement]) -> list[WorkloadSt
     return list(merged.values())
 
 
-def analyze_workload(conn: Any, statements: Iterable[WorkloadStatement], *, typical: bool = True) -> Workload:
+def analyze_workload(conn: Any, statements: Iterable[WorkloadStatement], *, typical: bool = True,
+                     writes: bool = False) -> Workload:
     """Parse every statement, read the catalog of the relations they name, extract access patterns.
 
     ``conn`` is a guarded connection to the target database the statements ran in; statements whose
-    ``dbname`` names another database are skipped. With ``typical``, typical values for range ends
-    and limits are read from pg_stats (:mod:`pgsql.workload.typical`).
+    ``dbname`` names another database are skipped. With ``typical``, typical values for range ends,
+    LIKE patterns and limits are read from pg_stats (:mod:`pgsql.workload.typical`). With
+    ``writes``, UPDATE, DELETE, INSERT … SELECT and SELECT … FOR UPDATE are analysed as the SELECT of
+    the rows they find (:mod:`pgsql.workload.dml`); without, only SELECTs are.
     """
     current_db = conn.execute("SELECT current_database()").fetchone()[0]
-    parsed: list[tuple[WorkloadStatement, ast.Node]] = []
+    parsed: list[tuple[WorkloadStatement, Rows]] = []
     skipped: list[SkippedStatement] = []
     for stmt in merge_duplicates(statements):
         if stmt.dbname is not None and stmt.dbname != current_db:
@@ -112,16 +131,17 @@ def analyze_workload(conn: Any, statements: Iterable[WorkloadStatement], *, typi
         if stmt.calls <= 0:
             skipped.append(SkippedStatement(stmt.queryid, stmt.query, "no calls in the window"))
             continue
-        tree, reason = parse_statement(stmt.query)
-        if tree is None:
+        rows, reason = parse_rows(stmt.query, writes=writes)
+        if rows is None:
             skipped.append(SkippedStatement(stmt.queryid, stmt.query, reason))
         else:
-            parsed.append((stmt, tree))
-    names = {n.relname or "" for _, tree in parsed for n in walk(tree) if isinstance(n, ast.RangeVar)}
+            parsed.append((stmt, rows))
+    names = {n.relname or "" for _, rows in parsed for n in walk(rows.select) if isinstance(n, ast.RangeVar)}
     catalog = load_catalog(conn, names)
     analysed: list[AnalyzedStatement] = []
     quantiles = QuantileCache(conn)
-    for stmt, tree in parsed:
+    for stmt, rows in parsed:
+        tree = rows.select
         extractor = Extractor(catalog)
         try:
             extractor.select(tree, None, {})
@@ -136,10 +156,13 @@ def analyze_workload(conn: Any, statements: Iterable[WorkloadStatement], *, typi
                                             "reads no table that can take an index (only views, system catalogs, "
                                             "functions or constants)"))
             continue
-        substitution = (typical_values(extractor.bounds, extractor.limit_params, quantiles)
+        substitution = (typical_values(extractor.bounds, extractor.limit_params, quantiles, extractor.patterns)
                         if typical else Substitution())
+        target = catalog.resolve(rows.target.schemaname, rows.target.relname or "") if rows.target else None
+        sets = (target.oid, rows.sets) if target is not None and rows.kind == "UPDATE" else None
         analysed.append(AnalyzedStatement(statement=stmt, tree=tree,
                                           access=StatementAccess.from_scans(extractor.scans),
-                                          column_types=extractor.column_types, typical=substitution))
+                                          column_types=extractor.column_types, typical=substitution,
+                                          kind=rows.kind, sets=sets))
     return Workload(statements=analysed, skipped=skipped, catalog=catalog)
 

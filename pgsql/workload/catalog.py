@@ -34,6 +34,10 @@ class Column:
     avg_width: int | None
     null_frac: float | None
     correlation: float | None
+    typlen: int = -1
+    typalign: str = "i"
+    dedup: bool = True  # a btree on it can deduplicate equal keys (PG 13+)
+    c_collation: bool | None = None  # its collation is C or POSIX by name (None: not a collatable type)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,8 @@ def load_catalog(conn: Any, names: Iterable[str]) -> Catalog:
                             display_type=row["display_type"], category=row["category"],
                             not_null=row["not_null"], n_distinct=row["n_distinct"],
                             avg_width=row["avg_width"], null_frac=row["null_frac"],
-                            correlation=row["correlation"])
+                            correlation=row["correlation"], typlen=row["typlen"], typalign=row["typalign"],
+                            dedup=row["dedup"], c_collation=row["c_collation"])
             catalog.tables[row["relid"]].columns[column.name] = column
         for row in cur.execute(SQL_FILES.load("indexes"), {"oids": oids}).fetchall():
             index = ExistingIndex(oid=row["oid"], table_oid=row["relid"], name=row["name"],

@@ -40,6 +40,21 @@ _NUMERIC_AGGREGATES = {"sum", "avg", "stddev", "stddev_pop", "stddev_samp", "var
 _INTEGER_ARGUMENTS = {"substring", "substr", "left", "right", "lpad", "rpad", "repeat", "overlay",
                       "split_part"}
 _INTERVAL_FIELDS = {"YEAR_P", "MONTH_P", "DAY_P", "HOUR_P", "MINUTE_P"}
+_TIMESTAMPS = ("timestamp", "timestamptz", "time", "timetz", "interval")
+_TEMPORAL = ("date", *_TIMESTAMPS)
+# current_date, current_time(n), current_timestamp(n), localtime(n), localtimestamp(n) (SQLValueFunctionOp).
+_SQL_VALUE_TYPES = {0: "pg_catalog.date", 1: "pg_catalog.timetz", 2: "pg_catalog.timetz", 3: "pg_catalog.timestamptz",
+                    4: "pg_catalog.timestamptz", 5: "pg_catalog.time", 6: "pg_catalog.time",
+                    7: "pg_catalog.timestamp", 8: "pg_catalog.timestamp"}
+_NOW_FUNCTIONS = {"now", "statement_timestamp", "transaction_timestamp", "clock_timestamp"}
+_TYPE_ALIASES = {"timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
+                 "time with time zone": "timetz", "time without time zone": "time"}
+# (type of the typed operand, operator) -> type of the placeholder next to it.
+_TEMPORAL_PARTNER = {
+    ("date", "+"): "pg_catalog.int4", ("date", "-"): "pg_catalog.int4",
+    **{(t, op): "pg_catalog.interval" for t in _TIMESTAMPS for op in ("+", "-")},
+    ("interval", "*"): "pg_catalog.float8", ("interval", "/"): "pg_catalog.float8",
+}
 
 
 def type_name(qualified: str) -> Any:
@@ -90,11 +105,13 @@ class Rewriter:
     """
 
     def __init__(self, column_types: dict[int, Column], server_major: int,
-                 forced: dict[int, str] | None = None, substitution: Substitution | None = None) -> None:
+                 forced: dict[int, str] | None = None, substitution: Substitution | None = None,
+                 replace: dict[str, str] | None = None) -> None:
         self.column_types = column_types
         self.server_major = server_major
         self.forced = forced or {}
         self.subst = substitution or Substitution()
+        self.replace = replace or {}
 
     def sql(self, stmt: Any) -> tuple[str, dict[int, int]]:
         """The plannable text, and for each placeholder left in it its number in the original text.
@@ -128,6 +145,11 @@ class Rewriter:
             return INT4, "N"
         if isinstance(node, ast.A_Const) and isinstance(node.val, ast.Float):
             return NUMERIC, "N"
+        if isinstance(node, ast.SQLValueFunction):
+            return _SQL_VALUE_TYPES.get(int(node.op or 0)), "D"
+        if isinstance(node, ast.FuncCall) and node.funcname and not node.args \
+                and getattr(node.funcname[-1], "sval", "") in _NOW_FUNCTIONS:
+            return "pg_catalog.timestamptz", "D"
         return None, None
 
     def untyped(self, node: object) -> bool:
@@ -150,10 +172,29 @@ class Rewriter:
     def cast(self, node: Any, qualified: str) -> Any:
         return ast.TypeCast(arg=node, typeName=type_name(qualified))
 
+    def stand_in(self, node: Any) -> Any:
+        """The column reference standing in for an expression being replaced, or None."""
+        if not self.replace or not isinstance(node, ast.FuncCall | ast.A_Expr | ast.TypeCast):
+            return None
+        refs = [n for n in walk(node) if isinstance(n, ast.ColumnRef)]
+        if not refs:
+            return None
+        unqualified = copy.deepcopy(node)
+        for ref in walk(unqualified):
+            if isinstance(ref, ast.ColumnRef) and ref.fields:
+                ref.fields = (ref.fields[-1],)
+        column = self.replace.get(str(RawStream()(unqualified)))
+        if column is None or getattr((refs[0].fields or (None,))[-1], "sval", None) != column:
+            return None
+        return refs[0]
+
     def visit(self, node: Any, expected: str | None) -> Any:
         """Return ``node`` with casts added; ``expected`` is the type an untyped value must take here."""
         if isinstance(node, tuple | list):
             return tuple(self.visit(x, None) for x in node)
+        replaced = self.stand_in(node)
+        if replaced is not None:
+            return replaced
         if isinstance(node, ast.ParamRef):
             if node.number in self.subst.limits:
                 return ast.A_Const(isnull=False, val=ast.Integer(ival=TYPICAL_LIMIT))
@@ -205,6 +246,9 @@ class Rewriter:
         if node.kind == A_Expr_Kind.AEXPR_OP and op in _ARITHMETIC:
             operands = [x for x in (node.lexpr, node.rexpr) if x is not None]
             typed = [self.type_of(x) for x in operands]
+            temporal = self.temporal_operand(node, typed)
+            if temporal is not None:
+                return temporal
             known = next((t for t, cat in typed if t and cat == "N"), None)
             fallback = known or (expected if expected else NUMERIC)
             if all(self.untyped(x) for x in operands):
@@ -233,6 +277,31 @@ class Rewriter:
         node.rexpr = for_partner(node.rexpr, left_type, left_cat)
         node.lexpr = for_partner(node.lexpr, right_type, "N" if right_type else None)
         return node
+
+    def temporal_operand(self, node: Any, typed: list[tuple[str | None, str | None]]) -> Any:
+        """``d_date + $5``: a bare placeholder next to a date/time value has several candidate
+        operators (``date + integer``, ``date + interval``...) and the server refuses to guess. The
+        constant the application wrote was a day count for a date, an interval for the others."""
+        if node.lexpr is None or len(typed) != 2:
+            return None
+        op = _op(node)
+        for param, typed_type, param_left in ((node.rexpr, typed[0][0], False), (node.lexpr, typed[1][0], True)):
+            if typed_type is None or not isinstance(param, ast.ParamRef) or param.number in self.forced:
+                continue
+            name = _TYPE_ALIASES.get(typed_type, typed_type.rsplit(".", 1)[-1].strip('"'))
+            # $1 - d: the placeholder is of d's own type (a difference of two dates or timestamps).
+            wanted = (f"pg_catalog.{name}" if name in _TEMPORAL else None) if param_left and op == "-" \
+                else _TEMPORAL_PARTNER.get((name, op))
+            if wanted is None:
+                continue
+            if param_left:
+                node.lexpr = self.visit(param, wanted)
+                node.rexpr = self.visit(node.rexpr, None)
+            else:
+                node.lexpr = self.visit(node.lexpr, None)
+                node.rexpr = self.visit(param, wanted)
+            return node
+        return None
 
     def func_call(self, node: Any) -> Any:
         name = node.funcname[-1].sval if node.funcname else ""

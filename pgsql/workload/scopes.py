@@ -28,7 +28,7 @@ from pgsql.workload.names import (
 )
 from pgsql.workload.nodes import children, walk
 from pgsql.workload.patterns import ArmSink, ExpressionPredicate, PredicateSink, ScanPattern
-from pgsql.workload.typical import RangeBound
+from pgsql.workload.typical import PatternParam, RangeBound
 
 __all__ = ["Extractor", "UnresolvedRelation"]
 
@@ -44,6 +44,7 @@ class Extractor:
         self.column_types: dict[int, Column] = {}
         self.bounds: list[RangeBound] = []  # both ends of every range, for typical values
         self.limit_params: set[int] = set()
+        self.patterns: list[PatternParam] = []  # col LIKE $n, for a typical prefix
         self._top = PredicateSink()
 
     # -- query levels ----------------------------------------------------------------------------
@@ -206,6 +207,13 @@ class Extractor:
                     upper = (op in ("<", "<=")) == (ref is left)
                     self._bound(sink, ref.scan, ref.column, "upper" if upper else "lower", other)
                 return
+            if isinstance(node.lexpr, ast.RowExpr) and op != "=" and not self._refs(node.rexpr, scope):
+                # Keyset pagination: (created_at, id) < ($1, $2) bounds the first column, and a btree
+                # on (created_at, id) takes the whole row comparison as its condition.
+                first = self.column(loose(node.lexpr).args[0], scope) if loose(node.lexpr).args else None
+                if first is not None and first.scan is not None:
+                    sink.range(first.scan, first.column)
+                return
             for side, other in ((node.lexpr, node.rexpr), (node.rexpr, node.lexpr)):
                 self._expression_predicate(side, other, scope, sink, "equality" if op == "=" else "range")
         elif left is None or left.scan is None or self._mentions(node.rexpr, left.scan, scope):
@@ -217,8 +225,11 @@ class Extractor:
             if isinstance(node.rexpr, tuple | list) and len(node.rexpr) == 2:
                 self._bound(sink, left.scan, left.column, "lower", node.rexpr[0])
                 self._bound(sink, left.scan, left.column, "upper", node.rexpr[1])
-        elif kind == A_Expr_Kind.AEXPR_LIKE and op == "~~":
+        elif (kind == A_Expr_Kind.AEXPR_LIKE and op == "~~") or (kind == A_Expr_Kind.AEXPR_ILIKE and op == "~~*"):
             sink.like(left.scan, left.column)
+            if isinstance(node.rexpr, ast.ParamRef) and left.column in left.scan.table.columns:
+                self.patterns.append(PatternParam(table=left.scan.table, column=left.column,
+                                                  number=node.rexpr.number or 0, insensitive=op == "~~*"))
 
     def _bound(self, sink: PredicateSink, scan: ScanPattern, column: str, side: str, expr: Any) -> None:
         if column in scan.table.columns and any(isinstance(n, ast.ParamRef) for n in walk(expr)):

@@ -12,6 +12,9 @@ class WorkloadStatement:
     ``query`` is the normalized text exactly as pg_stat_statements keeps it (constants replaced by
     ``$n``). ``calls`` and ``total_exec_time_ms`` are the *deltas* over the window, not the cumulative
     counters, so a statement that ran a million times last month and never since weighs nothing.
+    ``rows`` (rows returned or changed over the window) tells how many rows an UPDATE changed; None
+    when unknown. ``origin`` says where a statement the advisor made up comes from (the check a
+    foreign key runs for each parent row deleted), None for pg_stat_statements entries.
     """
 
     queryid: int
@@ -19,6 +22,8 @@ class WorkloadStatement:
     calls: int = 1
     total_exec_time_ms: float = 0.0
     dbname: str | None = None
+    rows: int | None = None
+    origin: str | None = None
 
     @property
     def mean_exec_time_ms(self) -> float:

@@ -11,6 +11,9 @@ target's own statistics, and only where the guess is known to be off:
   middle (quantiles 0.45 and 0.55 of pg_stats' MCVs + histogram). When the upper end is written
   ``$2 + interval $3 <unit>`` the text tells the width's unit: the range then starts at the middle
   value and lasts one unit (``interval '1' month``);
+* ``col LIKE $n`` (and ILIKE): a prefix search, the way applications use it — the value at the middle
+  of the column's distribution with its last ``OPEN_CHARACTERS`` characters left open (``'SKU-0012%'``);
+  a generic plan could use no index for a pattern it cannot see;
 * ``LIMIT $n``: ``TYPICAL_LIMIT`` rows (a page of results).
 
 Everything else keeps its placeholder and the planner's generic estimate (equality uses the number of
@@ -33,6 +36,8 @@ from pgsql.workload.nodes import params, walk
 
 RANGE_WIDTH = 0.10
 TYPICAL_LIMIT = 100
+OPEN_CHARACTERS = 2
+MIN_PREFIX = 3
 _LOW, _HIGH = 0.5 - RANGE_WIDTH / 2, 0.5 + RANGE_WIDTH / 2
 
 
@@ -47,6 +52,23 @@ class RangeBound:
     expr: ast.Node = field(compare=False, hash=False)
 
 
+@dataclass(frozen=True)
+class PatternParam:
+    """``table.column LIKE $number`` (``insensitive``: ILIKE)."""
+
+    table: Table
+    column: str
+    number: int
+    insensitive: bool = False
+
+
+def typical_prefix(value: str) -> str:
+    """A LIKE pattern for a prefix search typed up to near the end of ``value``."""
+    keep = max(MIN_PREFIX, len(value) - OPEN_CHARACTERS)
+    prefix = value[:keep].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return prefix + "%"
+
+
 @dataclass
 class Substitution:
     """Literal text for placeholders (by number) and for whole bound expressions (by their placeholders)."""
@@ -55,6 +77,7 @@ class Substitution:
     exprs: dict[frozenset[int], str] = field(default_factory=dict)
     casts: dict[int, str] = field(default_factory=dict)  # param or first param of expr -> column type
     limits: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)  # what was put in, in words, for the evidence
 
     def __bool__(self) -> bool:
         return bool(self.params or self.exprs or self.limits)
@@ -97,9 +120,22 @@ class QuantileCache:
 
 
 def typical_values(bounds: Iterable[RangeBound], limit_params: Iterable[int],
-                   quantiles: QuantileCache) -> Substitution:
+                   quantiles: QuantileCache, patterns: Iterable[PatternParam] = ()) -> Substitution:
     """The substitutions for one statement (see the module docstring)."""
     out = Substitution(limits=set(limit_params))
+    for pattern in patterns:
+        if pattern.table.columns[pattern.column].category != "S":
+            continue
+        low, _ = quantiles.around_middle(pattern.table, pattern.column)
+        if low is None:
+            continue
+        out.params[pattern.number] = typical_prefix(low)
+        out.casts[pattern.number] = "pg_catalog.text"
+        out.notes.append(f"{'ILIKE' if pattern.insensitive else 'LIKE'} ${pattern.number} on "
+                         f"{pattern.table.name}.{pattern.column} costed as the prefix search "
+                         f"'{out.params[pattern.number]}' (a typical value of the column, its last "
+                         f"{OPEN_CHARACTERS} characters left open; pg_stat_statements keeps no pattern, so if the "
+                         "application's starts with a wildcard, no btree can serve it)")
     groups: dict[tuple[int, int, str], list[RangeBound]] = defaultdict(list)
     for bound in bounds:
         groups[bound.group].append(bound)

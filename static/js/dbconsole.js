@@ -1,5 +1,12 @@
-/* dbconsole — the little the pages need beyond htmx: pausing live regions, ticking ages, charts,
-   and the confirmation dialog. Loaded in <head>; everything hangs off `document`. */
+/* dbconsole — the little the pages need beyond htmx: polling and pausing live regions, ticking ages,
+   charts, bar geometry and the confirmation dialogs. Loaded in <head>; everything hangs off `document`.
+
+   The Content-Security-Policy allows no inline script, no eval and no style="" attribute, so:
+   - polling is not htmx's `every Ns [filter]` (the filter is eval'd) but `data-poll="N"` here, which
+     sends `dbconsole:poll` to the element every N seconds while the page is live;
+   - bars and indents carry numbers in data-width / data-height / data-left / data-min-height /
+     data-depth, applied here through the CSSOM (which CSP does not restrict);
+   - a form's confirmation is `data-confirm="question"`, not an onsubmit handler. */
 (function () {
   "use strict";
 
@@ -43,6 +50,46 @@
     });
   }
   setInterval(tick, 1000);
+
+  /* Polling: each [data-poll] element gets "dbconsole:poll" every N seconds (counted from when it
+     appeared) while the page is live; a poll missed while paused or hidden fires as soon as it is live
+     again. A 286 answer (htmx's "stop polling") removes data-poll. */
+  var lastPoll = new WeakMap();
+  function poll() {
+    var now = performance.now();
+    var live = window.dbconsole.live();
+    document.querySelectorAll("[data-poll]").forEach(function (el) {
+      var every = parseFloat(el.getAttribute("data-poll")) * 1000;
+      if (!(every > 0)) return;
+      var last = lastPoll.get(el);
+      if (last === undefined) { lastPoll.set(el, now); return; }
+      if (live && now - last >= every) {
+        lastPoll.set(el, now);
+        htmx.trigger(el, "dbconsole:poll");
+      }
+    });
+  }
+  setInterval(poll, 500);
+  document.addEventListener("visibilitychange", function () {
+    if (window.dbconsole.live()) htmx.trigger(document.body, "dbconsole:refresh");
+  });
+
+  /* Geometry from data- attributes (numbers only): widths, heights and offsets in %, heights in px,
+     and the --depth custom property that indents plan nodes and lock-tree rows. */
+  var GEOMETRY = [
+    ["data-width", "width", "%"], ["data-height", "height", "%"], ["data-left", "left", "%"],
+    ["data-min-height", "minHeight", "px"], ["data-depth", "--depth", ""]
+  ];
+  function applyGeometry() {
+    GEOMETRY.forEach(function (g) {
+      document.querySelectorAll("[" + g[0] + "]").forEach(function (el) {
+        var n = parseFloat(el.getAttribute(g[0]));
+        if (!isFinite(n)) return;
+        if (g[1].charAt(0) === "-") el.style.setProperty(g[1], String(n));
+        else el.style[g[1]] = n + g[2];
+      });
+    });
+  }
 
   function loadPlotly() {
     if (window.Plotly) return Promise.resolve(window.Plotly);
@@ -96,6 +143,7 @@
 
   document.addEventListener("htmx:afterRequest", function (evt) {
     var elt = evt.detail.elt;
+    if (elt && elt.removeAttribute && evt.detail.xhr && evt.detail.xhr.status === 286) elt.removeAttribute("data-poll");
     if (elt && elt.matches && elt.matches("[data-chart]") && evt.detail.xhr.status !== 204) {
       drawChart(elt, evt.detail.xhr);
     }
@@ -104,10 +152,11 @@
   /* Operator confirmations are fetched into the dialog; open it when they arrive. */
   document.addEventListener("htmx:afterSwap", function (evt) {
     stamp(document);  /* an outerHTML swap leaves evt.detail.target detached */
+    applyGeometry();
     var dialog = document.getElementById("confirm-dialog");
     if (dialog && !dialog.open && dialog.contains(evt.detail.target)) dialog.showModal();
   });
-  document.addEventListener("htmx:afterSettle", function () { stamp(document); });
+  document.addEventListener("htmx:afterSettle", function () { stamp(document); applyGeometry(); });
 
   document.addEventListener("click", function (evt) {
     var closer = evt.target.closest("[data-close-dialog]");
@@ -126,6 +175,12 @@
     }
   });
 
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) evt.preventDefault();
+  });
+
   document.addEventListener("change", function (evt) {
     if (evt.target.matches("[data-autosubmit]")) evt.target.form.submit();
     if (evt.target.matches("#id_analyze")) revealConfirm(evt.target.form);
@@ -136,5 +191,5 @@
   }
 
   document.documentElement.classList.add("js");
-  document.addEventListener("DOMContentLoaded", function () { stamp(document); });
+  document.addEventListener("DOMContentLoaded", function () { stamp(document); applyGeometry(); });
 })();

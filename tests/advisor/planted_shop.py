@@ -19,6 +19,7 @@ tests stay fast and prove the product's defaults (nothing is tuned for the test)
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ from dbconsole.models import AuditEvent
 from monitoring.collectors import load_all
 from monitoring.collectors.runner import run as run_collector
 from monitoring.models import Target
+from tests.advisor.history_clock import age_history
 from tests.support.targets import MONITOR_ROLE, TargetDb, fresh_database
 
 COLLECTORS = ("settings", "database", "activity", "statements", "relations", "bloat", "sequences")
@@ -199,13 +201,20 @@ def forget(target: Target) -> None:
 
 
 def planted_shop(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[Planted]:
-    """Body of a module-scoped fixture parametrised by major: plant, collect, work, collect, advise."""
+    """Body of a module-scoped fixture parametrised by major: plant, collect, work, collect, advise.
+
+    The history is moved back in time so the advisor sees what it would after weeks of monitoring:
+    the first collection 16 days ago (indexes observed long enough to be called unused), the second
+    a day before the workload (a day of checkpoints), the last one after it, two hours ago."""
     cluster = request.getfixturevalue(f"pg{request.param}_cluster")
     with django_db_blocker.unblock():
         for db in fresh_database(cluster, prefix="adv"):
             plant_shop(db)
             target = db.make_target()
             collect(target)
+            age_history(target, dt.timedelta(days=15))
+            collect(target)
+            age_history(target, dt.timedelta(days=1, hours=1))
             with db.connect() as conn:
                 for statement in CHANGES:
                     conn.execute(statement)
@@ -213,6 +222,7 @@ def planted_shop(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iter
                 spill_to_disk(conn)
                 force_checkpoints(conn)
             collect(target)
+            age_history(target, dt.timedelta(hours=2))   # and two hours later, the hourly rollups ran
             outcome = run_advisor(target, trigger="cli")
             yield Planted(db=db, target=target, outcome=outcome)
             forget(target)

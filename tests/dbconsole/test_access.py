@@ -87,7 +87,7 @@ def test_it_rejects_a_post_without_the_csrf_token(admin_user: User, client_for: 
     client = client_for(admin_user)
     response = client.post(reverse("targets-add"), {"name": "x", "dsn": "postgresql://u@h/db"})
     assert response.status_code == 403
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action__startswith="login.").exists()
 
 
 def test_it_audits_a_target_added_from_the_web(
@@ -110,4 +110,4 @@ def test_it_explains_a_failed_web_add_and_saves_nothing(admin_user: User, client
     assert response.status_code == 400
     text = response.content.decode()
     assert "unreachable" in text and "nothing was saved" in text and "topsecret" not in text
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.exclude(action__startswith="login.").exists()

@@ -23,9 +23,9 @@ from pglast.visitors import Visitor
 
 from advisor.drafts.changes import BigintMigration
 from advisor.drafts.plan import DraftOptions, Plan, Step
-from advisor.drafts.plans.common import DQ, assert_index_valid_sql, drop_index_sql, invalid_index_help
+from advisor.drafts.plans.common import assert_index_valid_sql, do_block, drop_index_sql, invalid_index_help
 from advisor.drafts.plans.constraints import validate_step
-from pgsql.ident import choose_name, qualified, quote_ident, quote_literal, regclass_literal
+from pgsql.ident import choose_name, dollar_quote, qualified, quote_ident, quote_literal, regclass_literal
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
@@ -89,8 +89,8 @@ def _sync_function(fn: str, target: str, source: str, *, clamp: bool) -> str:
     # which only means the swap can no longer be rolled back (the rollback says so).
     value = (f"CASE WHEN NEW.{source} BETWEEN {INT_MIN} AND {INT_MAX} THEN NEW.{source} END"
              if clamp else f"NEW.{source}")
-    return (f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS {DQ}\n"
-            f"BEGIN\n    NEW.{target} := {value};\n    RETURN NEW;\nEND\n{DQ}")
+    body = f"\nBEGIN\n    NEW.{target} := {value};\n    RETURN NEW;\nEND\n"
+    return f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS {dollar_quote(body)}"
 
 
 def _trigger(trg: str, table: str, column: str, fn: str) -> str:
@@ -99,22 +99,22 @@ def _trigger(trg: str, table: str, column: str, fn: str) -> str:
 
 
 def _backfill(c: BigintMigration, n: _Names) -> str:
-    return (
-        f"DO {DQ}\nDECLARE\n    lo bigint;\n    hi bigint;\n    batch CONSTANT bigint := {c.batch_size};\n"
+    return do_block(
+        f"\nDECLARE\n    lo bigint;\n    hi bigint;\n    batch CONSTANT bigint := {c.batch_size};\n"
         f"BEGIN\n    SELECT min({n.key}), max({n.key}) INTO lo, hi FROM {n.table};\n"
         f"    WHILE lo <= hi LOOP\n"
         f"        UPDATE {n.table} SET {n.new} = {n.col}\n"
         f"         WHERE {n.key} >= lo AND {n.key} < lo + batch AND {n.new} IS DISTINCT FROM {n.col};\n"
         f"        COMMIT;  -- one transaction per batch: short row locks, WAL and vacuum keep up\n"
-        f"        lo := lo + batch;\n    END LOOP;\nEND\n{DQ}"
+        f"        lo := lo + batch;\n    END LOOP;\nEND\n"
     )
 
 
 def _check_backfill(n: _Names) -> str:
-    return (
-        f"DO {DQ}\nBEGIN\n    IF EXISTS (SELECT 1 FROM {n.table} WHERE {n.new} IS DISTINCT FROM {n.col}) THEN\n"
+    return do_block(
+        f"\nBEGIN\n    IF EXISTS (SELECT 1 FROM {n.table} WHERE {n.new} IS DISTINCT FROM {n.col}) THEN\n"
         f"        RAISE EXCEPTION 'backfill incomplete: rows where the bigint copy differs remain; "
-        f"run the backfill step again';\n    END IF;\nEND\n{DQ}"
+        f"run the backfill step again';\n    END IF;\nEND\n"
     )
 
 
@@ -256,11 +256,11 @@ def _unswap(c: BigintMigration, n: _Names, options: DraftOptions) -> str:
              f"{fk.definition};" for fk in c.referencing_foreign_keys]
     body.append(_trigger(n.sync_trg, n.table, n.col, n.sync_fn) + ";")
     indented = "\n".join("    " + line for line in body)
-    return (
-        f"DO {DQ}\nBEGIN\n"
+    return do_block(
+        "\nBEGIN\n"
         f"    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass({n.table_literal})\n"
         f"                   AND attname = {quote_literal(c.old_column)} AND NOT attisdropped) THEN\n"
-        f"        RETURN;  -- the swap never ran\n    END IF;\n{indented}\nEND\n{DQ}"
+        f"        RETURN;  -- the swap never ran\n    END IF;\n{indented}\nEND\n"
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from advisor.drafts.changes import CreateIndex, IndexKey
-from pgsql.ident import qualified, quote_ident, regclass_literal
+from pgsql.ident import dollar_quote, qualified, quote_ident, quote_literal, regclass_literal
 
-# Dollar-quote tag for the DO blocks we write; chosen so it cannot clash with a body we generate.
-DQ = "$dbconsole$"
+
+def do_block(body: str) -> str:
+    """``DO $tag$ body $tag$`` with a dollar-quote tag that no name inside ``body`` can close."""
+    return f"DO {dollar_quote(body)}"
 
 
 def key_sql(key: IndexKey) -> str:
@@ -51,13 +53,13 @@ def assert_index_valid_sql(schema: str, name: str) -> str:
     literal = regclass_literal(schema, name)
     message = (f"index {target} is INVALID (an earlier build failed): run "
                f"DROP INDEX CONCURRENTLY IF EXISTS {target}; then run this step again")
-    message = message.replace("'", "''")
-    return (
-        f"DO {DQ}\nBEGIN\n"
+    # The message is RAISE's parameter, not its format: a % in a name is then just a character.
+    return do_block(
+        "\nBEGIN\n"
         f"    IF EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = to_regclass({literal}) "
         f"AND NOT indisvalid) THEN\n"
-        f"        RAISE EXCEPTION '{message}';\n"
-        f"    END IF;\nEND\n{DQ}"
+        f"        RAISE EXCEPTION '%', {quote_literal(message)};\n"
+        f"    END IF;\nEND\n"
     )
 
 

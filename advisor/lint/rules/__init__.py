@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from advisor.lint.rules import columns, constraints, indexes, session, tables
+from advisor.lint.rules import columns, constraints, indexes, session, statements, tables
 from advisor.lint.rules.base import Context, Hit, Rule
 
-ALL_RULES: list[Rule] = [*indexes.RULES, *constraints.RULES, *columns.RULES, *tables.RULES, *session.RULES]
+ALL_RULES: list[Rule] = [*indexes.RULES, *constraints.RULES, *columns.RULES, *tables.RULES, *session.RULES,
+                         *statements.RULES]
 
 __all__ = ["ALL_RULES", "Context", "Hit", "Rule"]

@@ -24,13 +24,14 @@ time per call.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from django.db import connection
 
 from dbconsole.timerange import CHART, resolution
 from monitoring.history import SQL
+from monitoring.history.selectors.cumulative import CUMULATIVE_EVENT_SQL, Cumulative, cumulative_in, cumulative_of
 from monitoring.history.selectors.statement_series import (  # noqa: F401  (re-exported: the public API)
     SERIES_COUNTERS,
     SPARK_METRICS,
@@ -82,6 +83,9 @@ class StatementTotals:
     io_read_ms: float
     io_write_ms: float
     wal_bytes: int
+    # Its totals include the first collection's cumulative counters (since the stats reset): see
+    # ``selectors.cumulative``.
+    since_stats_reset: bool = False
 
     @property
     def total_ms(self) -> float:
@@ -112,6 +116,7 @@ class StatementPage:
     start: dt.datetime               # the range actually covered (whole hours / days)
     end: dt.datetime
     as_of: dt.datetime | None        # newest sample included
+    cumulative: Cumulative | None = None   # the range includes the first collection's cumulative sample
 
 
 def _watermark(cur: object, target_id: int) -> dt.datetime | None:
@@ -143,13 +148,21 @@ def statement_totals(
             "limit": limit, "offset": offset, "preview": preview,
         })
         rows = cur.fetchall()
-        cur.execute("SELECT max(captured_at) FROM monitoring_stmt_raw WHERE target_id = %s AND captured_at <= %s",
-                    [target_id, end])
-        as_of = cur.fetchone()[0]
-    totals = [_totals(row) for row in rows]
+        cur.execute("SELECT (SELECT max(captured_at) FROM monitoring_stmt_raw WHERE target_id = %(target)s "
+                    f"AND captured_at <= %(end)s), {CUMULATIVE_EVENT_SQL}",
+                    {"target": target_id, "start": hour_start, "end": end})
+        as_of, cumulative_event = cur.fetchone()
+    cumulative = cumulative_of(cumulative_event)
+    totals = [_marked(_totals(row), cumulative) for row in rows]
     matching = rows[0][-1] if rows else 0
     return StatementPage(rows=totals, total=matching, start=hour_start, end=min(end, as_of) if as_of else end,
-                         as_of=as_of)
+                         as_of=as_of, cumulative=cumulative)
+
+
+def _marked(totals: StatementTotals, cumulative: Cumulative | None) -> StatementTotals:
+    if cumulative is not None and totals.seq in cumulative.seqs:
+        return replace(totals, since_stats_reset=True)
+    return totals
 
 
 def _window(cur: object, target_id: int, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dict[str, Any]]:
@@ -175,10 +188,10 @@ def one_statement_totals(target_id: int, seq: int, start: dt.datetime, end: dt.d
     """What ``statement_totals`` says about one statement over [start, end] (same window, same
     numbers), reading only its element of each array; ``None`` if the target has no such statement."""
     with connection.cursor() as cur:
-        _hour_start, window = _window(cur, target_id, start, end)
+        hour_start, window = _window(cur, target_id, start, end)
         cur.execute(one_sql(), {**window, "target": target_id, "seq": seq, "preview": preview})
         row = cur.fetchone()
-    return _totals(row) if row else None
+    return _marked(_totals(row), cumulative_in(target_id, hour_start, end)) if row else None
 
 
 def _escape_like(text: str) -> str:
@@ -276,4 +289,5 @@ def workload_series(target_id: int, start: dt.datetime, end: dt.datetime,
 
 assert [f.name for f in fields(StatementTotals)][7:] == [
     "calls", "plans", "plan_ms", "exec_ms", "rows", "shared_blks_hit", "shared_blks_read", "shared_blks_dirtied",
-    "shared_blks_written", "temp_blks_read", "temp_blks_written", "io_read_ms", "io_write_ms", "wal_bytes"]
+    "shared_blks_written", "temp_blks_read", "temp_blks_written", "io_read_ms", "io_write_ms", "wal_bytes",
+    "since_stats_reset"]

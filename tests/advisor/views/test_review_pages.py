@@ -44,6 +44,12 @@ def test_it_list_shows_every_recommendation_without_a_query_per_row(
         assert detail_url(rec) in html
     assert html.count('class="badge unverified"') >= 2  # PG 18 has no HypoPG: the index advice says so
     assert "Draft a migration" not in html  # viewers cannot make drafts
+    # What the index advice considered, planned and skipped, and the rules that could not see.
+    workload = planted.outcome.run.workload
+    assert (f"{workload['considered']} statements of the window considered, {workload['planned']} planned, "
+            f"{workload['skipped']} skipped") in html
+    assert "dbconsole&#x27;s own statement" in html
+    assert html.count('<span class="state unknown">unknown</span>') >= 2   # memory and storage: no machine facts
 
 
 def test_it_list_filters_sorts_and_exports(planted: Planted, viewer: User, client_for: ClientFor) -> None:
@@ -185,3 +191,12 @@ def test_it_viewers_cannot_make_drafts(planted: Planted, viewer: User, client_fo
     rec = planted.recs("fk_without_index")[0]
     url = reverse("advisor-draft", args=[planted.target.name])
     assert client_for(viewer).get(url, {"r": rec.pk}).status_code == 403
+
+
+def test_it_detail_of_an_unknown_names_the_fix(planted: Planted, viewer: User, client_for: ClientFor) -> None:
+    rec = planted.one("cannot_evaluate", "config_memory")
+    page = client_for(viewer).get(detail_url(rec))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "the machine&#x27;s RAM is unknown" in html and f"/t/{planted.target.name}/advisor/machine/" in html
+    assert 'data-severity="unknown"' in html or ">unknown<" in html

@@ -19,6 +19,9 @@ TRICKY = [
     "SELECT substring(s from $1 for $2) FROM t WHERE ts > timestamp with time zone $3 - interval $4",
     "SELECT i FROM t WHERE $1 IS NULL OR i = $2",
     "SELECT * FROM t WHERE n * $1 > $2 - $3",
+    # A bare placeholder beside a date or timestamp: "operator is not unique: date + unknown" unless typed.
+    "SELECT count(*) FROM t t1 JOIN t t3 ON t3.i = t1.i WHERE t3.d > t1.d + $1",
+    "SELECT * FROM t WHERE ts > now() - $1 AND d >= current_date - $2 AND $3 - d < $4",
 ]
 
 

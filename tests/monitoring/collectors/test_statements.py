@@ -77,15 +77,20 @@ def test_it_stores_deltas_equal_to_what_pg_stat_statements_shows_between_two_rea
     plant(target_db)
     workload(target_db)
     target = target_db.make_target()
+    existing = pgss(target_db)
     first = run(target, "statements")
-    assert first.status == "ok" and first.rows == 0  # a baseline: nothing to diff against yet
+    # The first collection stores what pg_stat_statements already counted (cumulative since its reset).
+    assert first.status == "ok" and first.rows > 0
+    cumulative = {d["queryid"]: {c: d[c] for c in COUNTERS} for d in stored_deltas(target.pk)}
+    assert cumulative == existing
     before = pgss(target_db)
     workload(target_db, rounds=3)
     after = pgss(target_db)
     second = run(target, "statements")
     assert second.status == "ok", second.line()
 
-    stored = {d["queryid"]: d for d in stored_deltas(target.pk)}
+    rows = stored_deltas(target.pk)
+    stored = {d["queryid"]: d for d in rows if d["captured_at"] == rows[0]["captured_at"]}   # the second's
     expected = {
         qid: {c: after[qid][c] - before.get(qid, dict.fromkeys(COUNTERS, 0))[c] for c in COUNTERS}
         for qid in after
@@ -162,7 +167,8 @@ def test_it_records_a_restart_and_keeps_counting_without_negative_deltas(target_
     assert result.ok, result.line()
     assert "restart" in event_kinds(target.pk)
     assert negative_values(target.pk) == 0
-    stored = {d["queryid"]: d["calls"] for d in stored_deltas(target.pk)}
+    rows = stored_deltas(target.pk)   # newest first: the collection after the restart
+    stored = {d["queryid"]: d["calls"] for d in rows if d["captured_at"] == rows[0]["captured_at"]}
     # pg_stat_statements.save keeps counters over a clean restart: the delta is the plain difference
     moved = {qid: c["calls"] - before.get(qid, {"calls": 0})["calls"] for qid, c in after.items()}
     assert stored == {qid: calls for qid, calls in moved.items() if calls}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from typing import Any
+
 import pytest
 
 from monitoring.explain.run import ExplainError, NeedsConfirmation, explain
@@ -85,10 +88,19 @@ def test_it_locking_select_needs_confirmation_too(shop: Target) -> None:
         explain(shop, "SELECT * FROM orders WHERE id = 1 FOR UPDATE", analyze=True)
 
 
-def test_it_analyze_stops_at_the_statement_timeout(shop: Target, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("monitoring.explain.run.ANALYZE_TIMEOUT_MS", 200)
+def test_it_analyze_stops_at_the_statement_timeout(shop: Target, settings: Any) -> None:
+    settings.EXPLAIN_ANALYZE_TIMEOUT_MS = 200
     with pytest.raises(ExplainError, match="stopped after 200 ms"):
         explain(shop, "SELECT pg_sleep(5)", analyze=True)
+
+
+def test_it_analyze_timeout_defaults_to_the_target_statement_timeout() -> None:
+    from django.conf import settings
+
+    from monitoring.explain.run import analyze_timeout_ms
+
+    assert "DBCONSOLE_EXPLAIN_ANALYZE_TIMEOUT_MS" not in os.environ
+    assert analyze_timeout_ms() == settings.TARGET_STATEMENT_TIMEOUT_MS
 
 
 def test_it_errors_from_the_server_come_back_readable(shop: Target) -> None:

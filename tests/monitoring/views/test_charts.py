@@ -120,5 +120,5 @@ def test_it_chart_placeholders_load_lazily_with_the_current_range(
     body = client_for(viewer).get(reverse("connections", args=[target.name]), {"range": "7d"}).content.decode()
     url = reverse("chart", args=[target.name, "sessions-by-start"])
     assert f'hx-get="{url}?range=7d"' in body
-    assert 'hx-trigger="revealed, every 30s [dbconsole.live()]"' in body
+    assert 'hx-trigger="revealed, dbconsole:poll" data-poll="30"' in body
     assert f'href="{url}?range=7d&amp;format=csv"' in body  # the no-JS fallback: the data itself
