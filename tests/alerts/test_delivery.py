@@ -193,3 +193,25 @@ def test_it_escapes_what_a_monitored_database_says_before_slack_reads_it() -> No
     from alerts.channels.slack import escape
 
     assert escape("<!channel> & <https://evil|click>") == "&lt;!channel&gt; &amp; &lt;https://evil|click&gt;"
+
+
+def test_it_repeats_a_still_firing_group_after_the_repeat_interval_unless_acknowledged(
+        pipeline: object, receiver: Receiver, pg18_db: TargetDb) -> None:
+    import datetime as dt
+
+    from alerts.models import NotificationGroup
+
+    channel = webhook(receiver)
+    channel.repeat_interval_s = 600
+    channel.save()
+    target = down_target(pg18_db, "stuck")
+    collect(target, "activity", "activity")
+    assert [n.reason for n in Notification.objects.all()] == ["new"]
+    notified = NotificationGroup.objects.get(channel=channel).last_notified_at
+    assert notified is not None
+    later = notified + dt.timedelta(seconds=599)
+    assert flush_target(target, later) == []
+    repeated = flush_target(target, later + dt.timedelta(seconds=2))
+    assert [n.reason for n in repeated] == ["repeat"] and repeated[0].payload["status"] == "firing"
+    actions.acknowledge(Alert.objects.get(target=target, rule="target_down"), comment="on it")
+    assert flush_target(target, later + dt.timedelta(seconds=1300)) == []
