@@ -152,11 +152,12 @@ def main() -> None:
             actions.add_channel("bench", "generic", secret=url)
             conninfo = cl.target_conninfo("shop")
             env = dict(os.environ)
+            # Celery logs through Django's LOGGING (the console): its output is the worker log.
+            worker_log = (STATE / "p7-worker.log").open("w")
             worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dbconsole", "worker", "--pool", "threads", "--concurrency",
                  "8", "--queues", ",".join(WORKER_QUEUES), "--without-gossip", "--without-mingle", "--loglevel",
-                 "INFO", "--logfile", str(STATE / "p7-worker.log")], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True)
+                 "INFO"], cwd=REPO, env=env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True)
             beat = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "dbconsole", "beat", "--loglevel", "ERROR", "--schedule",
                  str(STATE / "p7-beat-schedule"), "--pidfile", ""], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
@@ -212,6 +213,7 @@ def main() -> None:
                 for process in (beat, worker):
                     os.killpg(process.pid, signal.SIGTERM)
                     process.wait(timeout=60)
+                worker_log.close()
             latencies = fire["down"] + fire["lock"]
             ms = [c[0] for c in costs.values() if c[0] > 0]
             rules = [c[1] for c in costs.values()]
