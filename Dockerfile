@@ -9,6 +9,7 @@ COPY pgsql pgsql
 COPY dbconsole dbconsole
 COPY monitoring monitoring
 COPY advisor advisor
+COPY alerts alerts
 COPY templates templates
 COPY static static
 RUN pip install --no-cache-dir . \

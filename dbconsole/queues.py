@@ -7,7 +7,8 @@ settings are loaded, and the compose test can check that a worker listens to eve
 from __future__ import annotations
 
 # dispatch: the beat-driven dispatcher; collect_fast: activity and locks (10 s); collect: most
-# collectors; collect_slow: bloat; maintenance: rollups, partitions, retention; advisor: HypoPG runs.
+# collectors; collect_slow: bloat; maintenance: rollups, partitions, retention; advisor: HypoPG runs;
+# alerts: rule evaluation right after collections, and notification delivery.
 WORKER_QUEUES: tuple[str, ...] = (
-    "celery", "dispatch", "collect_fast", "collect", "collect_slow", "maintenance", "advisor",
+    "celery", "dispatch", "collect_fast", "collect", "collect_slow", "maintenance", "advisor", "alerts",
 )

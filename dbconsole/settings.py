@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "dbconsole",
     "monitoring",
     "advisor",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,7 @@ CELERY_TASK_ROUTES = {
     "monitoring.rollup": {"queue": "maintenance"},
     "monitoring.maintain": {"queue": "maintenance"},
     "advisor.*": {"queue": "advisor"},   # HypoPG runs take seconds: keep them off collecting workers
+    "alerts.*": {"queue": "alerts"},     # evaluation and delivery never wait behind collection or HypoPG
 }
 CELERY_BEAT_SCHEDULE = {
     "dispatch": {"task": "monitoring.dispatch", "schedule": float(COLLECT_DISPATCH_EVERY_S),
@@ -281,6 +283,27 @@ CELERY_BEAT_SCHEDULE = {
     "maintain": {"task": "monitoring.maintain", "schedule": 3600.0, "options": {"expires": 3500.0}},
     # run_all only enqueues targets that are due (advisor/tasks.py): a cheap check every minute.
     "advise": {"task": "advisor.run_all", "schedule": 60.0, "options": {"expires": 55.0}},
+    # Evaluation runs right after each collection (alerts.trigger); the tick catches what no collection
+    # announces (collectors that stopped, silences ending, repeat intervals, lost deliveries).
+    "alerts-tick": {"task": "alerts.tick", "schedule": 10.0, "options": {"expires": 9.0}},
 }
+
+# -- Alerts (alerts/) ---------------------------------------------------------------------------------
+# The address people open dbconsole at: links in notifications (generatorURL, externalURL) start with it.
+EXTERNAL_URL = env_str("DBCONSOLE_EXTERNAL_URL", f"http://127.0.0.1:{WEB_PORT}").rstrip("/")
+ALERTS_DELIVERY_ATTEMPTS = env_int("DBCONSOLE_ALERTS_DELIVERY_ATTEMPTS", 5, minimum=1, maximum=20)
+ALERTS_RETRY_BACKOFF_S: float = env_int("DBCONSOLE_ALERTS_RETRY_BACKOFF_S", 5, minimum=1, maximum=600)
+ALERTS_HTTP_TIMEOUT_S = env_int("DBCONSOLE_ALERTS_HTTP_TIMEOUT_S", 10, minimum=1, maximum=120)
+# Flapping guard: the Nth episode of one alert within 15 minutes keeps firing until quiet for 15 minutes (0: off).
+ALERTS_FLAP_EPISODES = env_int("DBCONSOLE_ALERTS_FLAP_EPISODES", 3, minimum=0, maximum=100)
+# Email channels go through Django's mail backend (SMTP).
+EMAIL_HOST = env_str("DBCONSOLE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DBCONSOLE_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("DBCONSOLE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("DBCONSOLE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("DBCONSOLE_EMAIL_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DBCONSOLE_EMAIL_FROM", "dbconsole@localhost")
+
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1   # short tasks on several queues: do not hoard
 CELERY_TASK_ACKS_LATE = False           # a collection killed half-way is simply the next run's job

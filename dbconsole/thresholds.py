@@ -153,6 +153,29 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
        info=5 * MINUTE, warning=HOUR),
     _t("long_query_untimed_seconds", "seconds", "longest query in the window while statement_timeout is off",
        info=HOUR),
+    # -- alert rules (alerts/rules/; the ones above are read by alert rules too) ------------------------
+    _t("lock_wait_seconds", "seconds", "the longest a session of a lock chain has waited (locks collector)",
+       warning=20, critical=5 * MINUTE),
+    _t("long_transaction_seconds", "seconds", "the oldest open transaction", warning=30 * MINUTE,
+       critical=2 * HOUR),
+    _t("collector_failures", "runs", "consecutive failed runs of one collector", warning=3),
+    _t("collector_stale_intervals", "intervals",
+       "a collector without a success for this many of its intervals is stale (its rules cannot be evaluated)",
+       warning=3),
+    _t("archive_age_seconds", "seconds", "since the last WAL segment was archived, while archiving is in use",
+       warning=6 * HOUR, critical=DAY),
+    _t("deadlocks", "deadlocks", "deadlocks between the two newest database samples (5 min)", warning=1,
+       critical=10),
+    _t("temp_bytes_burst", "bytes", "bytes spilled to temporary files between the two newest database samples",
+       warning=GB, critical=10 * GB),
+    _t("query_regression_ratio", "ratio", "a statement's mean time in the recent window / its baseline mean "
+       "(the same hour the day or the week before)", warning=3.0, critical=10.0),
+    _t("query_regression_min_calls", "calls",
+       "the least calls a statement needs in the window and in its baseline hour to be compared", warning=20),
+    _t("query_regression_window_seconds", "seconds", "the recent window a statement's mean time is taken over",
+       warning=15 * MINUTE),
+    _t("disk_full_days", "days", "days until the database reaches its size limit at the growth of the last "
+       "day (only where the limit is given)", below=True, warning=14, critical=3),
 )}
 KEYS = tuple(DEFAULTS)
 

@@ -32,6 +32,11 @@ SETTINGS_CHANGED = "settings_changed"
 # stats reset) as one sample, so the workload it already ran is evidence at once; deltas follow.
 STATEMENTS_CUMULATIVE = "statements_cumulative"
 LOCK_INCIDENT = "lock_incident"                      # a LockIncident row, not an Event row
+# Written by the alerts app (above monitoring) when one of its alerts starts firing or resolves, so the
+# target's charts mark them like any other event without importing alerts. ``detail`` holds the alert's
+# rule, fingerprint, severity and id; ``message`` its summary.
+ALERT_FIRING = "alert_firing"
+ALERT_RESOLVED = "alert_resolved"
 
 # -- marker kinds -----------------------------------------------------------------------------------------
 
@@ -40,12 +45,16 @@ MARK_RESTART = "restart"
 MARK_SETTINGS_CHANGE = "settings_change"
 MARK_LOCK_INCIDENT = "lock_incident"
 MARK_HISTORY_START = "history_start"
+MARK_ALERT_FIRING = "alert_firing"
+MARK_ALERT_RESOLVED = "alert_resolved"
 MARK_NAMES: dict[str, str] = {
     MARK_STATS_RESET: "stats reset",
     MARK_RESTART: "server start",
     MARK_SETTINGS_CHANGE: "settings change",
     MARK_LOCK_INCIDENT: "lock incident",
     MARK_HISTORY_START: "history starts (counters since stats reset)",
+    MARK_ALERT_FIRING: "alert firing",
+    MARK_ALERT_RESOLVED: "alert resolved",
 }
 
 MARK_OF: dict[str, str] = {
@@ -57,6 +66,8 @@ MARK_OF: dict[str, str] = {
     SETTINGS_CHANGED: MARK_SETTINGS_CHANGE,
     STATEMENTS_CUMULATIVE: MARK_HISTORY_START,
     LOCK_INCIDENT: MARK_LOCK_INCIDENT,
+    ALERT_FIRING: MARK_ALERT_FIRING,
+    ALERT_RESOLVED: MARK_ALERT_RESOLVED,
 }
 
 # Which events each family of chart marks. Target-wide history charts (overview, connections,
@@ -64,7 +75,8 @@ MARK_OF: dict[str, str] = {
 # The first collection's cumulative sample is marked where statement totals are drawn: it explains the
 # one tall bucket at the start of a new target's history.
 TARGET_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, DATABASE_STATS_RESET,
-                           SETTINGS_CHANGED, LOCK_INCIDENT, STATEMENTS_CUMULATIVE})
+                           SETTINGS_CHANGED, LOCK_INCIDENT, STATEMENTS_CUMULATIVE, ALERT_FIRING,
+                           ALERT_RESOLVED})
 # One statement's counters start again from zero at any pg_stat_statements reset or eviction.
 STATEMENT_CHARTS = frozenset({RESTART, STATEMENTS_RESET, STATEMENT_ENTRIES_RESET, STATEMENTS_EVICTED,
                               SETTINGS_CHANGED, STATEMENTS_CUMULATIVE})

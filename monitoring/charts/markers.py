@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from monitoring.events import (
+    MARK_ALERT_FIRING,
+    MARK_ALERT_RESOLVED,
     MARK_HISTORY_START,
     MARK_LOCK_INCIDENT,
     MARK_RESTART,
@@ -23,6 +25,8 @@ STYLES: dict[str, dict[str, str]] = {
     MARK_SETTINGS_CHANGE: {"color": "#b36b00", "dash": "dot", "tag": "C"},
     MARK_LOCK_INCIDENT: {"color": "#c2410c", "dash": "solid", "tag": "L"},
     MARK_HISTORY_START: {"color": "#5f6b7a", "dash": "dot", "tag": "H"},
+    MARK_ALERT_FIRING: {"color": "#d93025", "dash": "solid", "tag": "A"},
+    MARK_ALERT_RESOLVED: {"color": "#1e8e3e", "dash": "dot", "tag": "A"},
 }
 
 

@@ -22,6 +22,7 @@ from monitoring.collectors.base import REGISTRY, CollectContext, Collector
 from monitoring.history import partitions
 from monitoring.history import status as status_store
 from monitoring.models import Target
+from monitoring.signals import collection_finished
 from monitoring.targets.connect import Guard, TargetError, connect
 from pgsql.sqlfiles import NoSqlForVersion
 
@@ -64,10 +65,25 @@ def collector_for(name: str) -> Collector[Any]:
 
 
 def run(target: Target, name: str) -> RunResult:
-    """Collect ``name`` from ``target`` once and record the outcome."""
+    """Collect ``name`` from ``target`` once, record the outcome, and announce it
+    (``monitoring.signals.collection_finished``) once it is committed."""
+    at = timezone.now()
+    result = _run(target, name, at)
+    transaction.on_commit(lambda: _announce(target, result, at))
+    return result
+
+
+def _announce(target: Target, result: RunResult, at: Any) -> None:
+    for receiver, outcome in collection_finished.send_robust(
+            sender=RunResult, target_id=target.pk, collector=result.collector, status=result.status, at=at):
+        if isinstance(outcome, Exception):
+            log.error("a receiver of collection_finished (%s) failed for %s on %s: %s",
+                      getattr(receiver, "__qualname__", receiver), result.collector, target.name, outcome)
+
+
+def _run(target: Target, name: str, at: Any) -> RunResult:
     collector = collector_for(name)
     started = time.monotonic()
-    at = timezone.now()
     try:
         snapshot, ctx = _read(collector, target, at)
         read_done = time.monotonic()

@@ -30,6 +30,7 @@ TARGET_NAV: list[NavItem] = [
     NavItem("replication", "Replication", uses_range=True),
     NavItem("explain", "EXPLAIN"),
     NavItem("advisor", "Advisor"),
+    NavItem("alerts-target", "Alerts"),   # served by the alerts app (a URL name, not an import)
 ]
 
 
