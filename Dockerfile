@@ -9,6 +9,7 @@ COPY pgsql pgsql
 COPY dbconsole dbconsole
 COPY monitoring monitoring
 COPY advisor advisor
+COPY api api
 COPY templates templates
 COPY static static
 RUN pip install --no-cache-dir . \

@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy pgsql dbconsole monitoring advisor bench tests
+	$(VENV)/bin/mypy pgsql dbconsole monitoring advisor api bench tests
 
 pytest: $(STAMP) system-deps
 	$(VENV)/bin/pytest

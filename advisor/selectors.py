@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
-from advisor.models import AdvisorRun, Decision, MachineFacts, Recommendation, Status
+from advisor.models import AdvisorRun, Decision, MachineFacts, Recommendation, Severity, Status
 from monitoring.models import Target
 
 # Open and accepted first (they need someone), then snoozed, applied, dismissed, resolved.
@@ -75,3 +75,13 @@ def statement_url(target: Target, seq: Any) -> str | None:
         except NoReverseMatch:
             continue
     return None
+
+
+def open_by_severity(target_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Open recommendations per target and severity (every severity present, 0 when none). One query."""
+    counts = {t: dict.fromkeys(Severity.values, 0) for t in target_ids}
+    rows = (Recommendation.objects.filter(target_id__in=target_ids, status=Status.OPEN)
+            .values_list("target_id", "severity").annotate(n=Count("pk")).order_by())
+    for target_id, severity, n in rows:
+        counts[target_id][severity] = n
+    return counts

@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("monitoring.urls")),
     path("", include("advisor.urls")),
+    path("", include("api.urls")),
 ]

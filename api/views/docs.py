@@ -1,0 +1,65 @@
+"""The API's entry point, its OpenAPI schema and the docs page.
+
+The docs page is Swagger UI from ``drf-spectacular-sidecar``'s package, served from our static files (no
+CDN), started by ``static/api/docs.js`` — no inline script — with the schema URL in a data attribute.
+It is a page for signed-in people (the session's login applies); its requests carry the session and,
+for writes, the CSRF token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.params import Query
+from api.schema import documented
+from api.views.base import ApiView
+from dbconsole.access import roles_of
+
+# What the docs page may load and run: its own static files and this origin's API, nothing inline.
+DOCS_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+
+
+class ApiIndexSerializer(serializers.Serializer[Any]):
+    version = serializers.CharField()
+    schema = serializers.URLField()
+    docs = serializers.URLField()
+    targets = serializers.URLField()
+    user = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+class ApiIndex(ApiView):
+    @documented(op="api_index", summary="Where to start: the schema, the docs, the targets; who you are", query=Query(),
+                responses={200: ApiIndexSerializer}, tags=["api"])
+    def get(self, request: Request) -> Response:
+        Query().read(request.query_params)
+        url = request.build_absolute_uri
+        return Response(ApiIndexSerializer({
+            "version": "v1", "schema": url(reverse("api:schema")), "docs": url(reverse("api:docs")),
+            "targets": url(reverse("api:targets")), "user": request.user.get_username(),
+            "roles": sorted(roles_of(request.user)),
+        }).data)
+
+
+class Schema(SpectacularAPIView):
+    """The OpenAPI 3 document: JSON, or YAML for ``Accept: application/vnd.oai.openapi``; readable by
+    anyone with a role (SPECTACULAR_SETTINGS' SERVE_* name our authentication and permission)."""
+
+    renderer_classes = [OpenApiJsonRenderer, OpenApiYamlRenderer]
+
+
+@require_GET
+def docs(request: HttpRequest) -> HttpResponse:
+    response = render(request, "api/docs.html", {"schema_url": reverse("api:schema")})
+    response["Content-Security-Policy"] = DOCS_CSP
+    return response
