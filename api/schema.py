@@ -43,7 +43,7 @@ def documented(*, op: str, summary: str, responses: dict[int, Any], query: Query
                write: bool = False, description: str = "") -> Callable[[Any], Any]:
     errors = WRITE_ERRORS if write else READ_ERRORS
     return extend_schema(
-        operation_id=op, summary=summary, description=description or None, tags=tags,
+        operation_id=op, summary=summary, description=description or summary, tags=tags,
         parameters=[*(path or []), *(query.openapi() if query else [])],
         request=request, responses={**errors, **responses},
     )

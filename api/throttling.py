@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.cache import caches
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiToken
@@ -20,7 +21,13 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class _PerToken(SimpleRateThrottle):
-    cache = caches[CACHE]
+    @property   # type: ignore[override]  # looked up per request: settings (and tests) may switch caches
+    def cache(self) -> Any:
+        return caches[CACHE]
+
+    def get_rate(self) -> str | None:
+        # Read per request too, not frozen at import like DRF's class attribute.
+        return str(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
@@ -26,7 +27,10 @@ def _api_cache(redis_server: RedisServer) -> Iterator[None]:
     caches = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
               "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_server.url,
                       "KEY_PREFIX": "dbconsole-api-test"}}
-    with override_settings(CACHES=caches):
+    # Tests make hundreds of calls a minute; the rate limit test sets its own rates.
+    rates = {"api": "100000/minute", "api_write": "100000/minute"}
+    framework = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    with override_settings(CACHES=caches, REST_FRAMEWORK=framework):
         top.forget()
         yield
         top.forget()
