@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import CollectorRegistry
 
 from api.auth import REALM, remember, token_for
@@ -35,6 +35,8 @@ def metrics(request: HttpRequest) -> HttpResponse:
         if not has_role(token.user, VIEWER):
             return HttpResponse("the token's user has no role\n", status=403, content_type="text/plain; charset=utf-8")
         remember(request, token)
-    response = HttpResponse(generate_latest(_registry), content_type=CONTENT_TYPE_LATEST)
+    # The format the scraper asks for: OpenMetrics for Prometheus' usual Accept header, else text 0.0.4.
+    encoder, content_type = choose_encoder(request.META.get("HTTP_ACCEPT", ""))
+    response = HttpResponse(encoder(_registry), content_type=content_type)
     add_never_cache_headers(response)
     return response
