@@ -80,6 +80,11 @@ class Param:
     required: bool = False
     convert: Callable[[str, str], Any] | None = None
 
+    @property
+    def free_text(self) -> bool:
+        """A plain string, where an empty value means "no filter" (anything else must have a value)."""
+        return self.schema.get("type") == "string" and not {"enum", "format", "pattern"} & set(self.schema)
+
     def read(self, raw: str) -> Any:
         raw = clean_text(self.name, raw, int(self.schema.get("maxLength", MAX_TEXT)))
         return self.convert(self.name, raw) if self.convert else raw
@@ -200,6 +205,8 @@ class Query:
                 continue
             if name in raw and raw[name] != "":
                 values[name] = param.read(raw[name])
+            elif name in raw and not param.free_text:
+                raise invalid(name, f"{name} is empty: leave it out for the default")
             elif param.required:
                 raise invalid(name, f"{name} is required")
             else:
@@ -244,7 +251,8 @@ def path_int(name: str, raw: str, *, minimum: int = 0, maximum: int = INT4_MAX) 
     return parse_int(name, raw, minimum, maximum)
 
 
-def path_param(name: str, description: str, *, integer: bool = False, maximum: int = INT4_MAX) -> OpenApiParameter:
-    schema: dict[str, Any] = ({"type": "integer", "minimum": 0, "maximum": maximum} if integer
+def path_param(name: str, description: str, *, integer: bool = False, minimum: int = 0,
+               maximum: int = INT4_MAX) -> OpenApiParameter:
+    schema: dict[str, Any] = ({"type": "integer", "minimum": minimum, "maximum": maximum} if integer
                               else {"type": "string", "pattern": SLUG, "maxLength": 63})
     return OpenApiParameter(name, type=schema, location=OpenApiParameter.PATH, required=True, description=description)

@@ -6,9 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.serializers import fields
+
 
 class SignalSerializer(serializers.Serializer[Any]):
-    backend_start = serializers.DateTimeField(
+    backend_start = fields.StrictDateTimeField(
         help_text="The backend's backend_start, as the activity listing shows it: only that exact session is "
                   "signalled, never a later one that reused the pid.")
 

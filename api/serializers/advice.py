@@ -7,6 +7,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import fields
+
 from advisor.models import Category, Severity, Status
 from advisor.review.decisions import TRANSITIONS
 from advisor.review.drafting import DRAFTABLE
@@ -64,10 +66,10 @@ class RecommendationDetailSerializer(RecommendationSerializer):
 
 class DecisionSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(list(TRANSITIONS), help_text="accept, dismiss, snooze, reopen or apply.")
-    reason = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True,
+    reason = fields.StrictCharField(max_length=2000, required=False, default="", allow_blank=True,
                                    help_text="Required to dismiss.")
-    comment = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
-    until = serializers.DateTimeField(required=False, allow_null=True, default=None,
+    comment = fields.StrictCharField(max_length=5000, required=False, default="", allow_blank=True)
+    until = fields.StrictDateTimeField(required=False, allow_null=True, default=None,
                                       help_text="Required to snooze: a moment within the next year.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +81,7 @@ class DecisionSerializer(serializers.Serializer[Any]):
 
 
 class CommentSerializer(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=5000, help_text="The comment (not empty).")
+    text = fields.StrictCharField(max_length=5000, help_text="The comment (not empty).")
 
 
 class ExcludedSerializer(serializers.Serializer[Any]):

@@ -6,6 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.serializers import fields
+
 from monitoring.targets.service import NAME_RE
 
 LEVELS = ["ok", "info", "warn", "error"]
@@ -43,13 +45,13 @@ class TargetSerializer(serializers.Serializer[Any]):
 
 
 class AddTargetSerializer(serializers.Serializer[Any]):
-    name = serializers.RegexField(NAME_RE.pattern, max_length=63,
+    name = fields.StrictRegexField(NAME_RE.pattern, max_length=63,
                                   help_text="1-63 lowercase letters, digits, '-' or '_'.")
-    dsn = serializers.CharField(max_length=1000, trim_whitespace=True,
+    dsn = fields.StrictCharField(max_length=1000, trim_whitespace=True,
                                 help_text="postgresql://user:password@host:5432/db (the password is stored "
                                           "encrypted and never shown).")
-    discover = serializers.BooleanField(default=False, help_text="Add every connectable database of the server.")
-    tags = serializers.ListField(child=serializers.CharField(max_length=40), max_length=20, default=list)
+    discover = fields.StrictBooleanField(default=False, help_text="Add every connectable database of the server.")
+    tags = serializers.ListField(child=fields.StrictCharField(max_length=40), max_length=20, default=list)
 
 
 class FindingSerializer(serializers.Serializer[Any]):

@@ -58,7 +58,8 @@ def _detail(rec: Recommendation) -> dict[str, Any]:
 
 
 class RecommendationList(ApiView):
-    @documented(op="recommendations_list", summary="Recommendations of a target, most pressing first", path=[NAME], query=LIST,
+    @documented(op="recommendations_list",
+                summary="Recommendations of a target, most pressing first", path=[NAME], query=LIST,
                 responses={200: RecommendationPage}, tags=["advisor"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -74,7 +75,8 @@ class RecommendationList(ApiView):
 
 
 class RecommendationDetail(ApiView):
-    @documented(op="recommendation_get", summary="One recommendation with its evidence, change specs and history", path=REC,
+    @documented(op="recommendation_get",
+                summary="One recommendation with its evidence, change specs and history", path=REC,
                 responses={200: RecommendationDetailSerializer}, tags=["advisor"])
     def get(self, request: Request, name: str, id: str) -> Response:
         Query().read(request.query_params)
@@ -84,7 +86,8 @@ class RecommendationDetail(ApiView):
 class RecommendationDecision(ApiView):
     roles = {"POST": REVIEWER}
 
-    @documented(op="recommendation_decide", summary="Accept, dismiss (with a reason), snooze (until a date), reopen or mark applied "
+    @documented(op="recommendation_decide",
+                summary="Accept, dismiss (with a reason), snooze (until a date), reopen or mark applied "
                         "(reviewer)", path=REC, request=DecisionSerializer, write=True, tags=["advisor"],
                 responses={200: RecommendationDetailSerializer, 409: CONFLICT})
     def post(self, request: Request, name: str, id: str) -> Response:
@@ -107,7 +110,8 @@ class RecommendationDecision(ApiView):
 class RecommendationComments(ApiView):
     roles = {"POST": REVIEWER}
 
-    @documented(op="recommendation_comment", summary="Comment on a recommendation (reviewer)", path=REC, request=CommentSerializer, write=True,
+    @documented(op="recommendation_comment",
+                summary="Comment on a recommendation (reviewer)", path=REC, request=CommentSerializer, write=True,
                 tags=["advisor"], responses={201: DecisionEntrySerializer})
     def post(self, request: Request, name: str, id: str) -> Response:
         rec = _recommendation(name, id)
@@ -124,7 +128,8 @@ class RecommendationComments(ApiView):
 class RecommendationDraft(ApiView):
     roles = {"GET": REVIEWER}
 
-    @documented(op="recommendation_draft", summary="A migration draft for an accepted recommendation (reviewer): SQL, its rollback, a "
+    @documented(op="recommendation_draft",
+                summary="A migration draft for an accepted recommendation (reviewer): SQL, its rollback, a "
                         "Django migration or an Alembic revision, made from the target's catalog as it is now",
                 path=REC, query=DRAFT, tags=["advisor"],
                 responses={200: DraftSerializer, 409: CONFLICT, 503: UNAVAILABLE})
@@ -152,7 +157,8 @@ class RecommendationDraft(ApiView):
 class AdvisorRun(ApiView):
     roles = {"POST": REVIEWER}
 
-    @documented(op="advisor_run", summary="Run the advisor on this target now (reviewer): queued for an advisor worker",
+    @documented(op="advisor_run",
+                summary="Run the advisor on this target now (reviewer): queued for an advisor worker",
                 path=[NAME], request=None, write=True, tags=["advisor"],
                 responses={202: RunQueuedSerializer, 409: CONFLICT, 503: UNAVAILABLE})
     def post(self, request: Request, name: str) -> Response:

@@ -24,7 +24,7 @@ from monitoring.live.signals import signal_backend
 from monitoring.targets.connect import TargetError
 
 AUDITED_QUERY_CHARS = 2000
-PATH = [path_param("name", "The target's name."), path_param("pid", "The backend's process id.", integer=True)]
+PATH = [path_param("name", "The target's name."), path_param("pid", "The backend's process id.", integer=True, minimum=1)]
 ACTIVITY = Query((
     Choice("state", "Only sessions in this state.", ("active", "idle", "idle in transaction",
                                                      "idle in transaction (aborted)", "fastpath function call",
@@ -36,7 +36,8 @@ BackendPage = paged("BackendPage", BackendSerializer)
 
 
 class Activity(ApiView):
-    @documented(op="activity_list", summary="Sessions on the target now (a live, guarded read), client backends first", path=PATH[:1],
+    @documented(op="activity_list",
+                summary="Sessions on the target now (a live, guarded read), client backends first", path=PATH[:1],
                 query=ACTIVITY, tags=["activity"], responses={200: BackendPage, 503: UNAVAILABLE})
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -97,7 +98,8 @@ SIGNAL_RESPONSES = {200: SignalResultSerializer, 409: CONFLICT, 503: UNAVAILABLE
 class BackendCancel(BackendSignal):
     action = "cancel"
 
-    @documented(op="backend_cancel", summary="Cancel the running query of a backend (operator)", path=PATH, request=SignalSerializer,
+    @documented(op="backend_cancel",
+                summary="Cancel the running query of a backend (operator)", path=PATH, request=SignalSerializer,
                 write=True, tags=["activity"], responses=SIGNAL_RESPONSES)
     def post(self, request: Request, name: str, pid: str) -> Response:
         return super().post(request, name, pid)
@@ -106,7 +108,8 @@ class BackendCancel(BackendSignal):
 class BackendTerminate(BackendSignal):
     action = "terminate"
 
-    @documented(op="backend_terminate", summary="Terminate a backend (operator)", path=PATH, request=SignalSerializer, write=True,
+    @documented(op="backend_terminate",
+                summary="Terminate a backend (operator)", path=PATH, request=SignalSerializer, write=True,
                 tags=["activity"], responses=SIGNAL_RESPONSES)
     def post(self, request: Request, name: str, pid: str) -> Response:
         return super().post(request, name, pid)

@@ -39,7 +39,8 @@ class ApiIndexSerializer(serializers.Serializer[Any]):
 
 
 class ApiIndex(ApiView):
-    @documented(op="api_index", summary="Where to start: the schema, the docs, the targets; who you are", query=Query(),
+    @documented(op="api_index",
+                summary="Where to start: the schema, the docs, the targets; who you are", query=Query(),
                 responses={200: ApiIndexSerializer}, tags=["api"])
     def get(self, request: Request) -> Response:
         Query().read(request.query_params)

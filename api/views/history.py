@@ -74,7 +74,8 @@ def _incident_json(incident: LockIncident) -> dict[str, Any]:
 
 
 class LockIncidentList(ApiView):
-    @documented(op="lock_incidents_list", summary="Lock incidents overlapping the range, newest first", path=NAME, query=INCIDENTS,
+    @documented(op="lock_incidents_list",
+                summary="Lock incidents overlapping the range, newest first", path=NAME, query=INCIDENTS,
                 responses={200: LockIncidentPage}, tags=["locks"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -94,7 +95,8 @@ class LockIncidentList(ApiView):
 
 
 class LockIncidentDetail(ApiView):
-    @documented(op="lock_incident_get", summary="One lock incident with the tree of every sample, oldest first",
+    @documented(op="lock_incident_get",
+                summary="One lock incident with the tree of every sample, oldest first",
                 path=[*NAME, path_param("incident", "The incident's id.", integer=True)], query=INCIDENT,
                 responses={200: LockSamplePage}, tags=["locks"])
     def get(self, request: Request, name: str, incident: str) -> Response:
@@ -114,7 +116,8 @@ class LockIncidentDetail(ApiView):
 
 
 class ConnectionHistory(ApiView):
-    @documented(op="connections_history", summary="Client connections over the range, against max_connections, by state (or database, "
+    @documented(op="connections_history",
+                summary="Client connections over the range, against max_connections, by state (or database, "
                         "user, application, client, wait event)", path=NAME, query=CONNECTIONS,
                 responses={200: ConnectionPage}, tags=["connections"])
     def get(self, request: Request, name: str) -> Response:
@@ -130,7 +133,8 @@ class ConnectionHistory(ApiView):
 
 
 class SettingList(ApiView):
-    @documented(op="settings_list", summary="Current settings of the target (as pg_settings shows them)", path=NAME, query=SETTINGS,
+    @documented(op="settings_list",
+                summary="Current settings of the target (as pg_settings shows them)", path=NAME, query=SETTINGS,
                 responses={200: SettingPage}, tags=["settings"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -146,7 +150,8 @@ class SettingList(ApiView):
 
 
 class SettingChangeList(ApiView):
-    @documented(op="setting_changes_list", summary="Settings changes seen in the range, newest first", path=NAME, query=CHANGES,
+    @documented(op="setting_changes_list",
+                summary="Settings changes seen in the range, newest first", path=NAME, query=CHANGES,
                 responses={200: SettingChangePage}, tags=["settings"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -164,7 +169,8 @@ class SettingChangeList(ApiView):
 class AuditList(ApiView):
     roles = {"GET": ADMIN}
 
-    @documented(op="audit_list", summary="The audit trail over the range, newest first (admin)", query=AUDIT,
+    @documented(op="audit_list",
+                summary="The audit trail over the range, newest first (admin)", query=AUDIT,
                 responses={200: AuditPage}, tags=["audit"])
     def get(self, request: Request) -> Response:
         values = AUDIT.read(request.query_params, scope="audit")

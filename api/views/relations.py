@@ -69,7 +69,8 @@ def _has(r: IndexReport, flag: str) -> bool:
 
 
 class IndexList(ApiView):
-    @documented(op="indexes_list", summary="Indexes with their flags over the range", path=NAME, query=INDEXES,
+    @documented(op="indexes_list",
+                summary="Indexes with their flags over the range", path=NAME, query=INDEXES,
                 responses={200: IndexPage}, tags=["relations"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -97,7 +98,8 @@ def _bloat_ratio(row: TableRow) -> float | None:
 
 
 class TableList(ApiView):
-    @documented(op="tables_list", summary="Tables: sizes, growth, bloat, dead tuples, maintenance, with grades", path=NAME,
+    @documented(op="tables_list",
+                summary="Tables: sizes, growth, bloat, dead tuples, maintenance, with grades", path=NAME,
                 query=TABLES, responses={200: TablePage}, tags=["relations"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)

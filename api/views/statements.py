@@ -39,7 +39,8 @@ StatementPointPage = paged("StatementPointPage", StatementPointSerializer, range
 
 
 class StatementList(ApiView):
-    @documented(op="statements_list", summary="Statements over a time range, sorted and filtered like the Queries page",
+    @documented(op="statements_list",
+                summary="Statements over a time range, sorted and filtered like the Queries page",
                 path=PATH[:1], query=LIST, responses={200: StatementPage}, tags=["statements"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -60,7 +61,8 @@ class StatementList(ApiView):
 
 
 class StatementDetail(ApiView):
-    @documented(op="statement_get", summary="One statement: its whole text and its totals over the range", path=PATH, query=ONE,
+    @documented(op="statement_get",
+                summary="One statement: its whole text and its totals over the range", path=PATH, query=ONE,
                 responses={200: StatementDetailSerializer}, tags=["statements"])
     def get(self, request: Request, name: str, seq: str) -> Response:
         obj = target(name)
@@ -79,7 +81,8 @@ class StatementDetail(ApiView):
 
 
 class StatementSeries(ApiView):
-    @documented(op="statement_series", summary="One statement's counters per bucket over the range (raw minutes up to 6 h, hours up "
+    @documented(op="statement_series",
+                summary="One statement's counters per bucket over the range (raw minutes up to 6 h, hours up "
                         "to 14 days, days beyond)", path=PATH, query=SERIES,
                 responses={200: StatementPointPage}, tags=["statements"])
     def get(self, request: Request, name: str, seq: str) -> Response:

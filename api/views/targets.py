@@ -46,7 +46,8 @@ def target_json(request: Request, row: FleetRow) -> dict[str, Any]:
 class TargetList(ApiView):
     roles = {"GET": VIEWER, "POST": ADMIN}
 
-    @documented(op="targets_list", summary="Targets with their collection status", query=LIST, responses={200: TargetPage},
+    @documented(op="targets_list",
+                summary="Targets with their collection status", query=LIST, responses={200: TargetPage},
                 tags=["targets"])
     def get(self, request: Request) -> Response:
         values = LIST.read(request.query_params, scope="targets")
@@ -65,7 +66,8 @@ class TargetList(ApiView):
         return Response(pagination.page(request, "targets", values, [target_json(request, r) for r in rows],
                                         rows[-1].target.name if more and rows else None))
 
-    @documented(op="target_add", summary="Add a target (admin)", request=AddTargetSerializer, write=True, tags=["targets"],
+    @documented(op="target_add",
+                summary="Add a target (admin)", request=AddTargetSerializer, write=True, tags=["targets"],
                 description="The connection is checked first; nothing is saved for a target that cannot be "
                             "reached. With discover, every connectable database of the server is added.",
                 responses={201: TargetSerializer(many=True)})
@@ -93,13 +95,15 @@ class TargetList(ApiView):
 class TargetDetail(ApiView):
     roles = {"GET": VIEWER, "DELETE": ADMIN}
 
-    @documented(op="target_get", summary="One target with its collection status", path=[NAME], responses={200: TargetSerializer},
+    @documented(op="target_get",
+                summary="One target with its collection status", path=[NAME], responses={200: TargetSerializer},
                 tags=["targets"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
         return Response(target_json(request, fleet([obj.pk])[0]))
 
-    @documented(op="target_remove", summary="Remove a target and its history (admin)", path=[NAME], write=True, tags=["targets"],
+    @documented(op="target_remove",
+                summary="Remove a target and its history (admin)", path=[NAME], write=True, tags=["targets"],
                 responses={204: OpenApiResponse(description="Removed.")})
     def delete(self, request: Request, name: str) -> Response:
         obj = target(name)
@@ -110,7 +114,8 @@ class TargetDetail(ApiView):
 class TargetCheck(ApiView):
     roles = {"POST": ADMIN}
 
-    @documented(op="target_check", summary="Check what dbconsole can see on a target (admin)", path=[NAME], write=True,
+    @documented(op="target_check",
+                summary="Check what dbconsole can see on a target (admin)", path=[NAME], write=True,
                 tags=["targets"], request=None, responses={200: CheckSerializer})
     def post(self, request: Request, name: str) -> Response:
         # A target that does not answer is a finding of the report (connection: error), not an exception.

@@ -19,9 +19,9 @@ from tests.support.targets import TargetDb
 pytestmark = pytest.mark.django_db
 ApiAs = Callable[[User | None], Api]
 
-HOSTILE = ["\x00", "a\x00b", "line\nbreak", "\x7f", "١٢", "𝟙𝟚", "²", "99999999999999999999999999", "-1",
+HOSTILE = ["\x00", "a\x00b", "line\nbreak", "\x7f", "١٢", "𝟙𝟚", "²", "99999999999999999999999999", "-1",  # noqa: RUF001 (look-alike digits: the point)
            "1e3", "0x10", " 5", "x" * 5000, "%", "'; DROP TABLE monitoring_target; --", "\ufffd", "☃"]
-DATES = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-13-45", "２０２５-01-01T00:00",
+DATES = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-13-45", "２０２５-01-01T00:00",  # noqa: RUF001 (look-alike digits: the point)
          "2025-01-01T25:00", "2999-01-01T00:00:00Z", "1900-01-01", "yesterday"]
 
 # (path after /api/v1/, the view's Query): every GET endpoint with parameters.
@@ -101,7 +101,7 @@ def test_it_refuses_hostile_path_parameters_without_a_500(pg18_db: TargetDb, adm
                                                           api_as: ApiAs) -> None:
     target = pg18_db.make_target()
     api = api_as(admin_user)
-    bad_numbers = ["99999999999999999999999", "-1", "١", "𝟙", "1.5", "0x1", quote("\x00"), quote("a b")]
+    bad_numbers = ["99999999999999999999999", "-1", "١", "𝟙", "1.5", "0x1", quote("\x00"), quote("a b")]  # noqa: RUF001 (look-alike digits: the point)
     templates = ["targets/{t}/statements/{n}/", "targets/{t}/statements/{n}/series/",
                  "targets/{t}/locks/incidents/{n}/", "targets/{t}/recommendations/{n}/",
                  "targets/{t}/recommendations/{n}/draft/"]
