@@ -7,11 +7,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.serializers import fields
-
 from advisor.models import Category, Severity, Status
 from advisor.review.decisions import TRANSITIONS
 from advisor.review.drafting import DRAFTABLE
+from api.serializers import fields
 
 DRAFT_FORMATS = {"sql": "sql", "rollback": "rollback_sql", "django": "django", "alembic": "alembic"}
 

@@ -7,7 +7,6 @@ from typing import Any
 from rest_framework import serializers
 
 from api.serializers import fields
-
 from monitoring.targets.service import NAME_RE
 
 LEVELS = ["ok", "info", "warn", "error"]

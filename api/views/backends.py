@@ -24,7 +24,8 @@ from monitoring.live.signals import signal_backend
 from monitoring.targets.connect import TargetError
 
 AUDITED_QUERY_CHARS = 2000
-PATH = [path_param("name", "The target's name."), path_param("pid", "The backend's process id.", integer=True, minimum=1)]
+PATH = [path_param("name", "The target's name."),
+        path_param("pid", "The backend's process id.", integer=True, minimum=1)]
 ACTIVITY = Query((
     Choice("state", "Only sessions in this state.", ("active", "idle", "idle in transaction",
                                                      "idle in transaction (aborted)", "fastpath function call",
