@@ -21,13 +21,14 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class _PerToken(SimpleRateThrottle):
-    @property   # type: ignore[override]  # looked up per request: settings (and tests) may switch caches
-    def cache(self) -> Any:
+    # Looked up per request: settings (and tests) may switch caches; DRF's is fixed at import.
+    @property
+    def cache(self) -> Any:  # type: ignore[override]
         return caches[CACHE]
 
     def get_rate(self) -> str | None:
         # Read per request too, not frozen at import like DRF's class attribute.
-        return str(api_settings.DEFAULT_THROTTLE_RATES[self.scope])
+        return str(api_settings.DEFAULT_THROTTLE_RATES[str(self.scope)])
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if isinstance(request.auth, ApiToken):

@@ -11,13 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from advisor import selectors
-from advisor.models import Category, Recommendation, Severity, Status
+from advisor.models import Recommendation, Status
 from advisor.review.decisions import DecisionError, add_comment, decide
 from advisor.review.drafting import draft_recommendations
 from advisor.tasks import run_target
 from api import pagination
+from api import queries as q
 from api.errors import ApiError, invalid
-from api.params import Choice, Flag, Query, path_int, path_param
+from api.params import path_int, path_param
 from api.schema import CONFLICT, UNAVAILABLE, documented
 from api.serializers.advice import (
     DRAFT_FORMATS,
@@ -37,13 +38,6 @@ from monitoring.models import Target
 
 NAME = path_param("name", "The target's name.")
 REC = [NAME, path_param("id", "The recommendation's id.", integer=True)]
-LIST = Query((
-    Choice("status", "Only this status.", tuple(Status.values)),
-    Choice("severity", "Only this severity.", tuple(Severity.values)),
-    Choice("category", "Only this category.", tuple(Category.values)),
-    Flag("include_resolved", "Include resolved recommendations (left out by default, as on the page)."),
-), paged=True, page_size=50, max_page_size=500)
-DRAFT = Query((Choice("format", "Which file of the draft.", tuple(DRAFT_FORMATS), default="sql"),))
 RUN_EXPIRES_S = 600
 RecommendationPage = paged("RecommendationPage", RecommendationSerializer)
 
@@ -59,11 +53,11 @@ def _detail(rec: Recommendation) -> dict[str, Any]:
 
 class RecommendationList(ApiView):
     @documented(op="recommendations_list",
-                summary="Recommendations of a target, most pressing first", path=[NAME], query=LIST,
+                summary="Recommendations of a target, most pressing first", path=[NAME], query=q.RECOMMENDATIONS,
                 responses={200: RecommendationPage}, tags=["advisor"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = LIST.read(request.query_params, scope=f"recommendations:{obj.pk}")
+        values = q.RECOMMENDATIONS.read(request.query_params, scope=f"recommendations:{obj.pk}")
         include_resolved = values["include_resolved"] or values["status"] == Status.RESOLVED
         rows = selectors.recommendations(target=obj, include_resolved=include_resolved)
         for key in ("status", "severity", "category"):
@@ -79,7 +73,7 @@ class RecommendationDetail(ApiView):
                 summary="One recommendation with its evidence, change specs and history", path=REC,
                 responses={200: RecommendationDetailSerializer}, tags=["advisor"])
     def get(self, request: Request, name: str, id: str) -> Response:
-        Query().read(request.query_params)
+        q.NONE.read(request.query_params)
         return Response(_detail(_recommendation(name, id)))
 
 
@@ -131,10 +125,10 @@ class RecommendationDraft(ApiView):
     @documented(op="recommendation_draft",
                 summary="A migration draft for an accepted recommendation (reviewer): SQL, its rollback, a "
                         "Django migration or an Alembic revision, made from the target's catalog as it is now",
-                path=REC, query=DRAFT, tags=["advisor"],
+                path=REC, query=q.DRAFT, tags=["advisor"],
                 responses={200: DraftSerializer, 409: CONFLICT, 503: UNAVAILABLE})
     def get(self, request: Request, name: str, id: str) -> Response:
-        values = DRAFT.read(request.query_params)
+        values = q.DRAFT.read(request.query_params)
         rec = _recommendation(name, id)
         outcome = draft_recommendations(rec.target, [rec])
         if outcome.error is not None:

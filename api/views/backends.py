@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import pagination
+from api import queries as q
 from api.errors import ApiError
-from api.params import Choice, Query, Text, path_int, path_param
+from api.params import path_int, path_param
 from api.schema import CONFLICT, UNAVAILABLE, documented
 from api.serializers.actions import BackendSerializer, SignalResultSerializer, SignalSerializer
 from api.serializers.common import paged
@@ -26,23 +27,16 @@ from monitoring.targets.connect import TargetError
 AUDITED_QUERY_CHARS = 2000
 PATH = [path_param("name", "The target's name."),
         path_param("pid", "The backend's process id.", integer=True, minimum=1)]
-ACTIVITY = Query((
-    Choice("state", "Only sessions in this state.", ("active", "idle", "idle in transaction",
-                                                     "idle in transaction (aborted)", "fastpath function call",
-                                                     "disabled")),
-    Text("user", "Only this user (exact).", max_length=63),
-    Text("database", "Only this database (exact).", max_length=63),
-), paged=True, page_size=100, max_page_size=1000)
 BackendPage = paged("BackendPage", BackendSerializer)
 
 
 class Activity(ApiView):
     @documented(op="activity_list",
                 summary="Sessions on the target now (a live, guarded read), client backends first", path=PATH[:1],
-                query=ACTIVITY, tags=["activity"], responses={200: BackendPage, 503: UNAVAILABLE})
+                query=q.ACTIVITY, tags=["activity"], responses={200: BackendPage, 503: UNAVAILABLE})
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = ACTIVITY.read(request.query_params, scope=f"activity:{obj.pk}")
+        values = q.ACTIVITY.read(request.query_params, scope=f"activity:{obj.pk}")
         try:
             snapshot = read_live_activity(obj)
         except TargetError as exc:

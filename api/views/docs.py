@@ -19,7 +19,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.params import Query
+from api import queries as q
 from api.schema import documented
 from api.views.base import ApiView
 from dbconsole.access import roles_of
@@ -40,10 +40,10 @@ class ApiIndexSerializer(serializers.Serializer[Any]):
 
 class ApiIndex(ApiView):
     @documented(op="api_index",
-                summary="Where to start: the schema, the docs, the targets; who you are", query=Query(),
+                summary="Where to start: the schema, the docs, the targets; who you are", query=q.NONE,
                 responses={200: ApiIndexSerializer}, tags=["api"])
     def get(self, request: Request) -> Response:
-        Query().read(request.query_params)
+        q.NONE.read(request.query_params)
         url = request.build_absolute_uri
         return Response(ApiIndexSerializer({
             "version": "v1", "schema": url(reverse("api:schema")), "docs": url(reverse("api:docs")),

@@ -11,8 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import pagination
+from api import queries as q
 from api.errors import invalid, not_found
-from api.params import Choice, Flag, Query, Text, path_int, path_param
+from api.params import path_int, path_param
 from api.schema import documented
 from api.serializers.common import paged, range_json
 from api.serializers.history import (
@@ -26,27 +27,11 @@ from api.serializers.history import (
 from api.views.base import ApiView, target
 from dbconsole.access import ADMIN
 from dbconsole.models import AuditEvent
-from monitoring.history.selectors.activity import BY, connection_series
+from monitoring.history.selectors.activity import connection_series
 from monitoring.history.selectors.configuration import settings_changes, settings_current
 from monitoring.models import LockIncident, LockSample
 
 NAME = [path_param("name", "The target's name.")]
-INCIDENTS = Query((), ranged=True, paged=True, page_size=50, max_page_size=500)
-INCIDENT = Query((), paged=True, page_size=20, max_page_size=200)
-CONNECTIONS = Query((Choice("by", "Breakdown of the counts.", tuple(sorted(BY)), default="state"),),
-                    ranged=True, paged=True, page_size=500, max_page_size=5000)
-SETTINGS = Query((
-    Flag("non_default", "Only settings not at their default."),
-    Text("q", "Name contains (case-insensitive).", max_length=100),
-    Text("category", "Only this category (exact).", max_length=100),
-), paged=True, page_size=100, max_page_size=1000)
-CHANGES = Query((Text("setting", "Only this setting (exact).", max_length=100),), ranged=True, paged=True,
-                page_size=100, max_page_size=1000)
-AUDIT = Query((
-    Text("target", "Only actions on this target (name, exact).", max_length=63),
-    Text("action", "Only actions starting with this (e.g. backend. or advisor.accept).", max_length=64),
-    Text("actor", "Only this actor (user name, exact).", max_length=150),
-), ranged=True, paged=True, page_size=100, max_page_size=1000)
 
 LockIncidentPage = paged("LockIncidentPage", LockIncidentSerializer, ranged=True)
 LockSamplePage = paged("LockSamplePage", LockSampleSerializer, extra={"incident": LockIncidentSerializer()})
@@ -75,11 +60,11 @@ def _incident_json(incident: LockIncident) -> dict[str, Any]:
 
 class LockIncidentList(ApiView):
     @documented(op="lock_incidents_list",
-                summary="Lock incidents overlapping the range, newest first", path=NAME, query=INCIDENTS,
+                summary="Lock incidents overlapping the range, newest first", path=NAME, query=q.LOCK_INCIDENTS,
                 responses={200: LockIncidentPage}, tags=["locks"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = INCIDENTS.read(request.query_params, scope=f"incidents:{obj.pk}")
+        values = q.LOCK_INCIDENTS.read(request.query_params, scope=f"incidents:{obj.pk}")
         window = values["time_range"]
         qs = LockIncident.objects.filter(target=obj, started_at__lte=window.end, last_seen_at__gte=window.start)
         after = _keyset(values)
@@ -97,12 +82,12 @@ class LockIncidentList(ApiView):
 class LockIncidentDetail(ApiView):
     @documented(op="lock_incident_get",
                 summary="One lock incident with the tree of every sample, oldest first",
-                path=[*NAME, path_param("incident", "The incident's id.", integer=True)], query=INCIDENT,
+                path=[*NAME, path_param("incident", "The incident's id.", integer=True)], query=q.LOCK_INCIDENT,
                 responses={200: LockSamplePage}, tags=["locks"])
     def get(self, request: Request, name: str, incident: str) -> Response:
         obj = target(name)
         number = path_int("incident", incident)
-        values = INCIDENT.read(request.query_params, scope=f"incident:{obj.pk}:{number}")
+        values = q.LOCK_INCIDENT.read(request.query_params, scope=f"incident:{obj.pk}:{number}")
         found = LockIncident.objects.filter(target=obj, pk=number).first()
         if found is None:
             raise not_found("no such lock incident on this target", "incident")
@@ -118,11 +103,11 @@ class LockIncidentDetail(ApiView):
 class ConnectionHistory(ApiView):
     @documented(op="connections_history",
                 summary="Client connections over the range, against max_connections, by state (or database, "
-                        "user, application, client, wait event)", path=NAME, query=CONNECTIONS,
+                        "user, application, client, wait event)", path=NAME, query=q.CONNECTIONS,
                 responses={200: ConnectionPage}, tags=["connections"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = CONNECTIONS.read(request.query_params, scope=f"connections:{obj.pk}")
+        values = q.CONNECTIONS.read(request.query_params, scope=f"connections:{obj.pk}")
         window = values["time_range"]
         points = connection_series(obj.pk, window.start, window.end, by=values["by"])
         chunk, after = pagination.slice_page(points, values)
@@ -134,11 +119,11 @@ class ConnectionHistory(ApiView):
 
 class SettingList(ApiView):
     @documented(op="settings_list",
-                summary="Current settings of the target (as pg_settings shows them)", path=NAME, query=SETTINGS,
+                summary="Current settings of the target (as pg_settings shows them)", path=NAME, query=q.SETTINGS,
                 responses={200: SettingPage}, tags=["settings"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = SETTINGS.read(request.query_params, scope=f"settings:{obj.pk}")
+        values = q.SETTINGS.read(request.query_params, scope=f"settings:{obj.pk}")
         rows = settings_current(obj.pk, non_default=values["non_default"])
         if values["q"]:
             rows = [s for s in rows if values["q"].casefold() in s.name.casefold()]
@@ -151,11 +136,11 @@ class SettingList(ApiView):
 
 class SettingChangeList(ApiView):
     @documented(op="setting_changes_list",
-                summary="Settings changes seen in the range, newest first", path=NAME, query=CHANGES,
+                summary="Settings changes seen in the range, newest first", path=NAME, query=q.SETTING_CHANGES,
                 responses={200: SettingChangePage}, tags=["settings"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = CHANGES.read(request.query_params, scope=f"setting-changes:{obj.pk}")
+        values = q.SETTING_CHANGES.read(request.query_params, scope=f"setting-changes:{obj.pk}")
         window = values["time_range"]
         rows = settings_changes(obj.pk, window.start, window.end)
         if values["setting"]:
@@ -170,10 +155,10 @@ class AuditList(ApiView):
     roles = {"GET": ADMIN}
 
     @documented(op="audit_list",
-                summary="The audit trail over the range, newest first (admin)", query=AUDIT,
+                summary="The audit trail over the range, newest first (admin)", query=q.AUDIT,
                 responses={200: AuditPage}, tags=["audit"])
     def get(self, request: Request) -> Response:
-        values = AUDIT.read(request.query_params, scope="audit")
+        values = q.AUDIT.read(request.query_params, scope="audit")
         window = values["time_range"]
         qs = AuditEvent.objects.filter(at__gte=window.start, at__lte=window.end)
         for key, lookup in (("target", "target_name"), ("actor", "actor_name"), ("action", "action__startswith")):

@@ -10,7 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import pagination
-from api.params import Choice, Query, Text, path_param
+from api import queries as q
+from api.params import path_param
 from api.schema import documented
 from api.serializers.common import paged, range_json
 from api.serializers.relations import IndexSerializer, TableSerializer
@@ -23,28 +24,6 @@ from monitoring.models.relations import TABLE_KINDS
 from monitoring.ui.indexes import IndexReport, index_reports
 
 NAME = [path_param("name", "The target's name.")]
-FLAGS = ("unused", "duplicate", "invalid", "drop")
-
-
-def _sorts(*keys: str) -> tuple[str, ...]:
-    return tuple(k for key in keys for k in (key, f"-{key}"))
-
-
-INDEXES = Query((
-    Choice("flag", "Only indexes with this flag (duplicate includes redundant; drop: drop candidates).", FLAGS),
-    Text("table", "Only indexes of this table (schema.table, exact).", max_length=130),
-    Text("q", "Name, table or definition contains (case-insensitive).", max_length=200),
-    Choice("sort", "Sort key; a leading '-' sorts biggest first (empty values last).",
-           _sorts("bytes", "scans", "scans_total", "last_used", "name"), default="-bytes"),
-), ranged=True, paged=True, page_size=100, max_page_size=1000)
-TABLES = Query((
-    Text("q", "Name contains (case-insensitive).", max_length=200),
-    Choice("kind", "Only this kind.", tuple(TABLE_KINDS.values())),
-    Choice("flag", "Only tables with this flag.", ("bloated", "wraparound")),
-    Choice("sort", "Sort key; a leading '-' sorts biggest first (empty values last).",
-           _sorts("total_bytes", "growth_7d_bytes", "growth_30d_bytes", "bloat_ratio", "n_dead_tup", "dead_ratio",
-                  "xid_age", "name"), default="-total_bytes"),
-), paged=True, page_size=100, max_page_size=1000)
 IndexPage = paged("IndexPage", IndexSerializer, ranged=True)
 TablePage = paged("TablePage", TableSerializer)
 
@@ -70,11 +49,11 @@ def _has(r: IndexReport, flag: str) -> bool:
 
 class IndexList(ApiView):
     @documented(op="indexes_list",
-                summary="Indexes with their flags over the range", path=NAME, query=INDEXES,
+                summary="Indexes with their flags over the range", path=NAME, query=q.INDEXES,
                 responses={200: IndexPage}, tags=["relations"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = INDEXES.read(request.query_params, scope=f"indexes:{obj.pk}")
+        values = q.INDEXES.read(request.query_params, scope=f"indexes:{obj.pk}")
         window = values["time_range"]
         rows = index_reports(obj.pk, obj.server_major, window.start, window.end)
         if values["flag"]:
@@ -100,10 +79,10 @@ def _bloat_ratio(row: TableRow) -> float | None:
 class TableList(ApiView):
     @documented(op="tables_list",
                 summary="Tables: sizes, growth, bloat, dead tuples, maintenance, with grades", path=NAME,
-                query=TABLES, responses={200: TablePage}, tags=["relations"])
+                query=q.TABLES, responses={200: TablePage}, tags=["relations"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = TABLES.read(request.query_params, scope=f"tables:{obj.pk}")
+        values = q.TABLES.read(request.query_params, scope=f"tables:{obj.pk}")
         limits = thresholds_for(obj)
         freeze = {s.name: s.setting for s in settings_current(obj.pk) if s.name in FREEZE_SETTINGS}
         items = [self._item(row, limits, freeze) for row in tables(obj.pk)]

@@ -8,25 +8,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import pagination
+from api import queries as q
 from api.errors import not_found
-from api.params import Choice, Query, Text, path_int, path_param
+from api.params import path_int, path_param
 from api.schema import documented
 from api.serializers.common import RangeSerializer, paged, range_json
 from api.serializers.statements import StatementDetailSerializer, StatementPointSerializer, StatementSerializer
 from api.views.base import ApiView, target
 from dbconsole.timerange import TimeRange
 from monitoring.history.selectors import statements as stmt
-from monitoring.ui.statements import DEFAULT_SORT
 
-LIST = Query((
-    Choice("sort", "Biggest first by: " + ", ".join(stmt.ORDERS) + " (as on the Queries page).",
-           tuple(stmt.ORDERS), default=DEFAULT_SORT),
-    Text("q", "Text contains (case-insensitive).", max_length=200),
-    Text("database", "Only this database (exact).", max_length=63),
-    Text("user", "Only this user (exact).", max_length=63),
-), ranged=True, paged=True, page_size=50, max_page_size=stmt.PAGE_PASS_MAX)
-ONE = Query((), ranged=True)
-SERIES = Query((), ranged=True, paged=True, page_size=500, max_page_size=2000)
 PATH = [path_param("name", "The target's name."), path_param("seq", "The statement's seq.", integer=True)]
 
 StatementPage = paged("StatementPage", StatementSerializer, ranged=True, extra={
@@ -41,10 +32,10 @@ StatementPointPage = paged("StatementPointPage", StatementPointSerializer, range
 class StatementList(ApiView):
     @documented(op="statements_list",
                 summary="Statements over a time range, sorted and filtered like the Queries page",
-                path=PATH[:1], query=LIST, responses={200: StatementPage}, tags=["statements"])
+                path=PATH[:1], query=q.STATEMENTS, responses={200: StatementPage}, tags=["statements"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
-        values = LIST.read(request.query_params, scope=f"statements:{obj.pk}")
+        values = q.STATEMENTS.read(request.query_params, scope=f"statements:{obj.pk}")
         window = values["time_range"]
         offset = pagination.offset_of(values)
         size = values["limit"]
@@ -62,12 +53,12 @@ class StatementList(ApiView):
 
 class StatementDetail(ApiView):
     @documented(op="statement_get",
-                summary="One statement: its whole text and its totals over the range", path=PATH, query=ONE,
+                summary="One statement: its whole text and its totals over the range", path=PATH, query=q.STATEMENT,
                 responses={200: StatementDetailSerializer}, tags=["statements"])
     def get(self, request: Request, name: str, seq: str) -> Response:
         obj = target(name)
         number = path_int("seq", seq)
-        values = ONE.read(request.query_params)
+        values = q.STATEMENT.read(request.query_params)
         found = stmt.statement(obj.pk, number)
         if found is None:
             raise not_found("no such statement on this target", "seq")
@@ -83,12 +74,12 @@ class StatementDetail(ApiView):
 class StatementSeries(ApiView):
     @documented(op="statement_series",
                 summary="One statement's counters per bucket over the range (raw minutes up to 6 h, hours up "
-                        "to 14 days, days beyond)", path=PATH, query=SERIES,
+                        "to 14 days, days beyond)", path=PATH, query=q.STATEMENT_SERIES,
                 responses={200: StatementPointPage}, tags=["statements"])
     def get(self, request: Request, name: str, seq: str) -> Response:
         obj = target(name)
         number = path_int("seq", seq)
-        values = SERIES.read(request.query_params, scope=f"series:{obj.pk}:{number}")
+        values = q.STATEMENT_SERIES.read(request.query_params, scope=f"series:{obj.pk}:{number}")
         if stmt.statement(obj.pk, number) is None:
             raise not_found("no such statement on this target", "seq")
         window = values["time_range"]

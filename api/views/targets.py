@@ -12,8 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import pagination
+from api import queries as q
 from api.errors import invalid
-from api.params import Query, Text, path_param
+from api.params import path_param
 from api.schema import documented
 from api.serializers.common import paged
 from api.serializers.targets import AddTargetSerializer, CheckSerializer, TargetSerializer
@@ -25,8 +26,6 @@ from monitoring.targets.connect import TargetError
 from monitoring.targets.dsn import DsnError, parse_dsn
 from monitoring.targets.service import TargetInputError, add_target, check_target, remove_target
 
-LIST = Query((Text("tag", "Only targets with this tag.", max_length=40),), paged=True, page_size=100,
-             max_page_size=500)
 TargetPage = paged("TargetPage", TargetSerializer)
 NAME = path_param("name", "The target's name.")
 
@@ -47,10 +46,10 @@ class TargetList(ApiView):
     roles = {"GET": VIEWER, "POST": ADMIN}
 
     @documented(op="targets_list",
-                summary="Targets with their collection status", query=LIST, responses={200: TargetPage},
+                summary="Targets with their collection status", query=q.TARGETS, responses={200: TargetPage},
                 tags=["targets"])
     def get(self, request: Request) -> Response:
-        values = LIST.read(request.query_params, scope="targets")
+        values = q.TARGETS.read(request.query_params, scope="targets")
         qs = Target.objects.order_by("name")
         if values["tag"]:
             qs = qs.filter(tags__contains=[values["tag"]])
@@ -100,6 +99,7 @@ class TargetDetail(ApiView):
                 tags=["targets"])
     def get(self, request: Request, name: str) -> Response:
         obj = target(name)
+        q.NONE.read(request.query_params)
         return Response(target_json(request, fleet([obj.pk])[0]))
 
     @documented(op="target_remove",

@@ -4,15 +4,17 @@ a 4xx in the API's error shape, naming the parameter, never a 5xx."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import NoReverseMatch, reverse
 
+from api import queries
 from api.params import Query
-from api.views import advice, backends, history, relations, statements, targets
 from tests.api.conftest import Api
 from tests.support.targets import TargetDb
 
@@ -24,26 +26,25 @@ HOSTILE = ["\x00", "a\x00b", "line\nbreak", "\x7f", "١٢", "𝟙𝟚", "²", "9
 DATES = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-13-45", "２０２５-01-01T00:00",  # noqa: RUF001 (look-alike digits: the point)
          "2025-01-01T25:00", "2999-01-01T00:00:00Z", "1900-01-01", "yesterday"]
 
-# (path after /api/v1/, the view's Query): every GET endpoint with parameters.
-ENDPOINTS: list[tuple[str, Query]] = [
-    ("targets/", targets.LIST),
-    ("targets/{t}/statements/", statements.LIST),
-    ("targets/{t}/statements/{seq}/", statements.ONE),
-    ("targets/{t}/statements/{seq}/series/", statements.SERIES),
-    ("targets/{t}/indexes/", relations.INDEXES),
-    ("targets/{t}/tables/", relations.TABLES),
-    ("targets/{t}/locks/incidents/", history.INCIDENTS),
-    ("targets/{t}/connections/", history.CONNECTIONS),
-    ("targets/{t}/settings/", history.SETTINGS),
-    ("targets/{t}/settings/changes/", history.CHANGES),
-    ("targets/{t}/recommendations/", advice.LIST),
-    ("targets/{t}/activity/", backends.ACTIVITY),
-    ("audit/", history.AUDIT),
-]
+KWARGS = ({}, {"name": "{t}"}, {"name": "{t}", "seq": "1"}, {"name": "{t}", "incident": "1"},
+          {"name": "{t}", "id": "1"})
+
+
+def _route(url_name: str) -> str:
+    """The endpoint's path with ``{t}`` for the target (and 1 for any other id in the path)."""
+    for kwargs in KWARGS:
+        try:
+            return reverse(f"api:{url_name}", kwargs=kwargs).replace("%7Bt%7D", "{t}")
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot reverse api:{url_name}")
+
+
+ENDPOINTS: list[tuple[str, Query]] = [(_route(name), query) for name, query in queries.BY_URL_NAME.items()]
 
 
 def _url(path: str, target: str) -> str:
-    return "/api/v1/" + path.format(t=target, seq=1)
+    return path.format(t=target)
 
 
 def _assert_refused(response: Any, field: str | None, context: Any) -> None:
@@ -79,7 +80,7 @@ def test_it_refuses_every_hostile_parameter_value_with_a_400(pg18_db: TargetDb, 
 def test_it_refuses_repeated_unknown_and_mixed_parameters(pg18_db: TargetDb, viewer: User, api_as: ApiAs) -> None:
     target = pg18_db.make_target()
     api = api_as(viewer)
-    url = _url("targets/{t}/statements/", target.name)
+    url = _url(_route("statements"), target.name)
     _assert_refused(api.client.get(url + "?limit=1&limit=2", **api.headers), "limit", "twice")
     _assert_refused(api.get(url, {"sorting": "calls"}), "sorting", "unknown")
     _assert_refused(api.get(url, {"format": "json"}), "format", "DRF's format override is off")
@@ -88,7 +89,7 @@ def test_it_refuses_repeated_unknown_and_mixed_parameters(pg18_db: TargetDb, vie
     _assert_refused(api.get(url, {"range": "2h"}), "range", "no such preset")
     for cursor in ("garbage", "a" * 4001, "x:y:z", "\x00"):
         _assert_refused(api.get(url, {"cursor": cursor}), "cursor", cursor[:10])
-    first = api.get(_url("targets/", target.name), {"limit": 1})
+    first = api.get(_url(_route("targets"), target.name), {"limit": 1})
     foreign = first.json()["next_cursor"]
     if foreign:   # a cursor of another listing is refused, not reinterpreted
         _assert_refused(api.get(url, {"cursor": foreign}), "cursor", "foreign cursor")
@@ -127,3 +128,12 @@ def test_it_answers_unknown_paths_and_methods_in_the_api_shape(pg18_db: TargetDb
         response = getattr(api.client, method)(f"/api/v1/targets/{target.name}/statements/", **api.headers)
         assert response.status_code == 405, method
         assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_it_walks_every_get_operation_with_query_parameters(viewer: User, api_as: ApiAs) -> None:
+    """The hostile walk above covers every GET the schema declares with query parameters."""
+    schema = api_as(viewer).get("/api/v1/schema/").json()
+    declared = {path for path, item in schema["paths"].items()
+                if any(p["in"] == "query" for p in item.get("get", {}).get("parameters", []))}
+    walked = {re.sub(r"/[0-9]+/", "/{n}/", path.replace("{t}", "{name}")) for path, _q in ENDPOINTS}
+    assert {re.sub(r"\{(seq|incident|id)\}", "{n}", p) for p in declared} == walked
