@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import CollectorRegistry
@@ -38,5 +37,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
     # The format the scraper asks for: OpenMetrics for Prometheus' usual Accept header, else text 0.0.4.
     encoder, content_type = choose_encoder(request.META.get("HTTP_ACCEPT", ""))
     response = HttpResponse(encoder(_registry), content_type=content_type)
-    add_never_cache_headers(response)
     return response

@@ -1,13 +1,10 @@
-"""What every API view shares: role per method, JSON only, no caching of answers, no OPTIONS metadata."""
+"""What every API view shares: a role per method, JSON only, no OPTIONS metadata. (Answers are never
+cached: ``dbconsole.headers.NoStoreMiddleware`` marks every response.)"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest
-from django.utils.cache import add_never_cache_headers
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import params
@@ -22,11 +19,6 @@ class ApiView(APIView):
 
     roles: dict[str, str] = {}
     metadata_class = None       # OPTIONS answers 405 like any method the view does not implement
-
-    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
-        response = super().finalize_response(request, response, *args, **kwargs)
-        add_never_cache_headers(response)   # answers hold monitoring data and are per user
-        return response
 
 
 def target(name: str) -> Target:

@@ -46,9 +46,8 @@ def create(request: HttpRequest) -> HttpResponse:
         except TokenError as exc:
             form.add_error("name", str(exc))
         else:
-            response = render(request, TEMPLATE, _context(request, TokenForm(), secret=issued.secret))
-            response["Cache-Control"] = "no-store"   # the only time the token is shown
-            return response
+            # The only time the token is shown (never cached: NoStoreMiddleware marks every page).
+            return render(request, TEMPLATE, _context(request, TokenForm(), secret=issued.secret))
     return render(request, TEMPLATE, _context(request, form), status=400)
 
 
