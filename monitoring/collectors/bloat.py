@@ -27,7 +27,7 @@ class BloatCollector(Collector[BloatSnapshot]):
     def store(self, snapshot: BloatSnapshot, ctx: CollectContext) -> int:
         return history.store(ctx.target.pk, snapshot, ctx.captured_at)
 
-    def warnings(self, snapshot: BloatSnapshot) -> list[tuple[str, str]]:
+    def warnings(self, snapshot: BloatSnapshot, ctx: CollectContext) -> list[tuple[str, str]]:
         found = []
         blind = [e for e in snapshot.estimates if not e.has_stats and e.size_bytes > 0]
         if blind:

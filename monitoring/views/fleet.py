@@ -13,8 +13,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dbconsole import verdicts
 from dbconsole.thresholds import WARNING, thresholds_for
-from monitoring.health import LEVEL, RANK, Check, fleet_checks, worst
+from monitoring.health import Check, fleet_checks, worst
 from monitoring.history.selectors import fleet as fleet_selectors
 from monitoring.history.selectors.health import health_inputs
 from monitoring.models import CollectorStatus, Target
@@ -42,16 +43,20 @@ class FleetRow:
 
     @property
     def level(self) -> str:
-        return LEVEL[self.health]
+        return verdicts.LEVEL[self.health]
 
     @property
     def health_rank(self) -> int:
-        return RANK[self.health]
+        return verdicts.ORDER[self.health]
 
     @property
     def problems(self) -> list[Check]:
-        """The checks at warning or worse, worst first (``fleet_checks`` sorts them)."""
-        return [c for c in self.checks if c.rank >= RANK["warning"]]
+        """The checks that need attention — unknown included — worst first (``fleet_checks`` sorts them)."""
+        return [c for c in self.checks if c.needs_attention]
+
+    @property
+    def never_collected(self) -> bool:
+        return not any(s.status != "never" for s in self.statuses)
 
     @property
     def problem_line(self) -> str:
