@@ -33,8 +33,12 @@ DOWN_STATUSES = frozenset({"unreachable", "too_many_connections", "timeout"})
 
 @dataclass(frozen=True)
 class Blind:
+    """Why a check cannot trust what it reads, and what lets it see again. ``stale``: the data is old
+    (a collector stopped or fails); otherwise part of it is hidden now (sessions of other roles)."""
+
     reason: str
     fix: str
+    stale: bool = True
 
 
 def role_of(inputs: HealthInputs) -> str:
@@ -97,9 +101,11 @@ def degrade(check: Check, blind: Blind | None) -> Check:
     if blind is None:
         return check
     if check.status == OK:
-        return dataclasses.replace(check, status=UNKNOWN, summary=f"{blind.reason}; last known: {check.summary}",
-                                   fix=blind.fix, threshold=check.threshold)
+        seen = "last known" if blind.stale else "of what is visible"
+        return dataclasses.replace(check, status=UNKNOWN, summary=f"{blind.reason}; {seen}: {check.summary}",
+                                   fix=blind.fix)
     if check.status == UNKNOWN:
         return dataclasses.replace(check, summary=f"{check.summary}: {blind.reason}", fix=blind.fix)
-    note = f"as last collected — {blind.reason} (to see it again: {blind.fix})"
+    note = (f"as last collected — {blind.reason} (to see it again: {blind.fix})" if blind.stale
+            else f"at least this: {blind.reason} (to see them: {blind.fix})")
     return dataclasses.replace(check, note=f"{check.note} {note}".strip())

@@ -37,7 +37,7 @@ def hidden_blind(hidden: int, role: str) -> Blind | None:
     if not hidden:
         return None
     return Blind(f"{plural(hidden, 'session')} of other roles not visible to {role}",
-                 f"GRANT pg_read_all_stats TO {role};")
+                 f"GRANT pg_read_all_stats TO {role};", stale=False)
 
 
 def live_checks(now: Now, inputs: HealthInputs, limits: Thresholds) -> list[Check]:

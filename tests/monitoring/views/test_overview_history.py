@@ -108,7 +108,8 @@ def test_it_failing_collector_shows_its_reason_and_hint(
         assert line and "auth_failed: " in line.group(0) and "password authentication failed" in line.group(0)
         assert "fix: check the password stored for this target" in line.group(0)
     wraparound = _check(body, "wraparound")
-    assert _severity(body, "wraparound") == "unknown" and "not collected yet: the database collector fails" in wraparound
+    assert _severity(body, "wraparound") == "unknown"
+    assert "not collected yet: the database collector fails" in wraparound
     assert "fix: <span data-fix>check the password stored for this target" in wraparound
     assert "not-the-password" not in body and MONITOR_PASSWORD not in body
 
