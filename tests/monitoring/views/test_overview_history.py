@@ -32,8 +32,9 @@ from tests.support.workload import blocking_chain
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, groups, the target, the health inputs, the collector statuses.
-HEALTH_QUERIES = 6
+# Session, user, groups, the target, the health inputs, the collector statuses; the headline: lock incidents,
+# open advisor findings, the last advisor runs.
+HEALTH_QUERIES = 9
 CHARTS = ("overview-calls", "overview-latency", "connections-history", "overview-cache-hit", "overview-size",
           "overview-temp", "overview-deadlocks")
 
