@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
 
@@ -62,12 +63,15 @@ class Headline:
 
 
 def check_url(check: Check, target: Target, ctx: Context) -> str:
+    """The page a check names (``page`` or ``page#anchor``), for this target and range."""
     if not check.page:
         return ""
+    name, _, anchor = check.page.partition("#")
+    fragment = f"#{anchor}" if anchor else ""
     try:
-        if check.page in FLEET_PAGES:
-            return f"{reverse(check.page)}?q={target.name}"
-        return ctx.link(reverse(check.page, args=[target.name]))
+        if name in FLEET_PAGES:
+            return f"{reverse(name)}?{urlencode({'q': target.name})}"
+        return ctx.link(reverse(name, args=[target.name])) + fragment
     except NoReverseMatch:   # a page not built (yet): the item still reads fine without a link
         return ""
 

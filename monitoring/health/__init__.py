@@ -61,7 +61,7 @@ def reachable(error: TargetError, inputs: HealthInputs) -> Check:
     status = UNKNOWN if error.status in BLIND_STATUSES else CRITICAL
     fix = error.hint or (f"GRANT CONNECT ON DATABASE … TO {role_of(inputs)};" if status == UNKNOWN
                          else "check that the server is up and reachable")
-    return Check("reachable", "Target reachable", status, f"{error.status}: {error.message}", fix=fix)
+    return Check("reachable", "Target reachable", status, f"{error.status}: {error.message}", fix=fix, page="fleet")
 
 
 def fleet_checks(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> list[Check]:

@@ -11,7 +11,8 @@ Per collector, from its latest run (``CollectorStatus``):
   every collector fails and the target does not answer at all.
 
 On top: no collector even tried for ``collection_stale_seconds`` — collection stopped (the worker or
-its scheduler is down): warning, and every check reading history turns unknown (``feeds``).
+its scheduler is down): warning (unknown when the target's collection was disabled on purpose), and
+every check reading history turns unknown (``feeds``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def collectors(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAU
     stale = bound_of(limits, "collection_stale_seconds", WARNING)
     if not ran:
         return Check("collectors", "Collectors", UNKNOWN, "no collector has run yet", threshold=stale,
-                     fix=start_collection(inputs))
+                     fix=start_collection(inputs), page="fleet")
     details = tuple(Detail(s.collector, f"{s.status}: {s.reason}" if s.reason else s.status,
                            fix=s.hint or ("the worker log has the details" if status_of_run(s) != OK else ""),
                            status=status_of_run(s))
@@ -63,8 +64,11 @@ def collectors(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAU
         summary = f"all {len(ran)} collecting"
     fix = "; ".join(dict.fromkeys(f"{d.label}: {d.fix}" for d in details if d.fix))
     if quiet is not None and quiet > stale.value:
-        status = worst((status, WARNING))
-        summary = f"no collection for {format_duration(quiet)} — " + summary
-        fix = "; ".join(filter(None, (start_collection(inputs), fix)))
+        # Stopped by accident is a warning; disabled on purpose is only blindness.
+        status = worst((status, WARNING if inputs.enabled else UNKNOWN))
+        stopped = "collection disabled" if not inputs.enabled else "no collection"
+        summary = f"{stopped} for {format_duration(quiet)} — " + summary
+        restart = start_collection(inputs) if inputs.enabled else "enable its collection on the Manage targets page"
+        fix = "; ".join(filter(None, (restart, fix)))
     return Check("collectors", "Collectors", status, summary, value=quiet, threshold=stale,
-                 fix="" if status == OK else fix, details=details, as_of=latest)
+                 fix="" if status == OK else fix, details=details, as_of=latest, page="fleet")

@@ -65,8 +65,11 @@ def collection_stopped(inputs: HealthInputs, at: dt.datetime, limits: Thresholds
     newest = max(attempts)
     if (at - newest).total_seconds() <= limits.bound("collection_stale_seconds", WARNING):
         return None
-    return Blind(f"no collection for {format_duration((at - newest).total_seconds())}",
-                 start_collection(inputs))
+    quiet = format_duration((at - newest).total_seconds())
+    if not inputs.enabled:
+        return Blind(f"collection is disabled for this target (none for {quiet})",
+                     "enable its collection on the Manage targets page")
+    return Blind(f"no collection for {quiet}", start_collection(inputs))
 
 
 def status_of(inputs: HealthInputs, collector: str) -> CollectorStatus | None:

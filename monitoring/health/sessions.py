@@ -30,7 +30,7 @@ TITLES = {
     "blocked": "Blocked sessions", "connections": "Connection saturation", "cache_hit": "Cache hit ratio",
 }
 PAGES = {"long_queries": "activity", "idle_in_transaction": "activity", "blocked": "locks",
-         "connections": "connections", "cache_hit": ""}
+         "connections": "connections", "cache_hit": "overview#chart-overview-cache-hit"}
 
 
 def hidden_blind(hidden: int, role: str) -> Blind | None:
@@ -79,7 +79,8 @@ def activity_checks(inputs: HealthInputs, at: dt.datetime, limits: Thresholds) -
     database = inputs.database
     if database is None:
         out.append(degrade(Check("cache_hit", TITLES["cache_hit"], UNKNOWN, "not collected yet",
-                                 fix=not_collected(inputs, "database")), feed_blind(inputs, "database", at, limits)))
+                                 fix=not_collected(inputs, "database"), page=PAGES["cache_hit"]),
+                           feed_blind(inputs, "database", at, limits)))
     else:
         hit, read = int(database["blks_hit"] or 0), int(database["blks_read"] or 0)
         check = cache_hit(hit / (hit + read) if hit + read else None, hit + read, database.get("stats_reset"),
@@ -145,12 +146,13 @@ def cache_hit(ratio: float | None, blocks: int | None, stats_reset: dt.datetime 
     since = f" since the statistics reset at {stats_reset:%Y-%m-%d %H:%M}" if stats_reset else ""
     if ratio is None or blocks is None or blocks < CACHE_MIN_BLOCKS:
         return Check("cache_hit", TITLES["cache_hit"], UNKNOWN,
-                     f"{blocks or 0:,} block reads{since}: too few to judge", as_of=as_of,
+                     f"{blocks or 0:,} block reads{since}: too few to judge", as_of=as_of, page=PAGES["cache_hit"],
                      threshold=bound_of(limits, "cache_hit_ratio", UNKNOWN),
                      fix=f"nothing to change: graded once the database has served {CACHE_MIN_BLOCKS:,} block reads")
     status = from_grade(limits.grade("cache_hit_ratio", ratio))
     return Check("cache_hit", TITLES["cache_hit"], status, f"{ratio:.2%} of blocks found in shared buffers",
                  value=ratio, threshold=bound_of(limits, "cache_hit_ratio", status), as_of=as_of,
+                 page=PAGES["cache_hit"],
                  note=f"over {blocks:,} block reads{since}",
                  fix="" if status == OK else "shared_buffers may be too small for the working set: see the "
                                              "advisor's memory settings")

@@ -70,7 +70,7 @@ def sequence_overflow(inputs: HealthInputs, at: dt.datetime, limits: Thresholds 
     watch = limits.bound("sequence_used_percent", WARNING)
     if inputs.sequences_at is None:
         return degrade(Check("sequences", "Sequence overflow", UNKNOWN, "not collected yet (daily)",
-                             fix=not_collected(inputs, "sequences"), page="tables"), blind)
+                             fix=not_collected(inputs, "sequences"), page="tables#sequences"), blind)
     # The selector reads from its ``sequence_watch`` (the lowest warning among the targets it reads).
     watched = [s for s in inputs.sequences if _sequence_grade(s, limits) != OK]
     details = []
@@ -112,7 +112,7 @@ def sequence_overflow(inputs: HealthInputs, at: dt.datetime, limits: Thresholds 
     threshold = bound_of(limits, "sequence_used_percent", status)
     return degrade(Check("sequences", "Sequence overflow", status, "; ".join(parts), value=fullest,
                          threshold=threshold, fix="; ".join(fixes) if status != OK else "",
-                         details=tuple(details), as_of=inputs.sequences_at, page="tables"), blind)
+                         details=tuple(details), as_of=inputs.sequences_at, page="tables#sequences"), blind)
 
 
 def _sequence_name(sequence: dict[str, Any]) -> str:

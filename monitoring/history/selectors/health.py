@@ -48,6 +48,7 @@ class HealthInputs:
     target_id: int
     target_name: str = ""
     role: str = ""                                  # the role the target is monitored with
+    enabled: bool = True                            # collection enabled for the target
     database: dict[str, Any] | None = None          # captured_at, stats_reset, xid_age, mxid_age, blks_hit, blks_read
     activity: dict[str, Any] | None = None          # captured_at and the activity columns read
     replication: dict[str, Any] | None = None       # captured_at, in_recovery, replicas, slots, archiver
@@ -85,6 +86,7 @@ def health_inputs(target_ids: Iterable[int], statuses: dict[int, list[CollectorS
             target_id=target_id,
             target_name=values["target_name"] or "",
             role=values["role"] or "",
+            enabled=bool(values["enabled"]),
             **_samples(decode_row(values, JSON_COLUMNS)),
             tables_at=values["tables_at"],
             oldest_tables=[TableAge(name=t["name"], xid_age=int(t["xid_age"] or 0), mxid_age=int(t["mxid_age"] or 0))

@@ -104,6 +104,7 @@ def test_it_calls_session_checks_unknown_when_other_roles_sessions_are_hidden(ta
             assert checks[key].status == "unknown", checks[key]
             assert checks[key].fix.startswith(grant), checks[key].fix
     assert "not visible to" in live["idle_in_transaction"].summary
+    assert stored["connections"].status == "unknown"       # the stored count may leave hidden clients out
     assert stored["collectors"].status == "unknown" and "activity" in stored["collectors"].summary
 
 
@@ -137,6 +138,17 @@ def test_it_turns_every_history_check_unknown_when_collection_stopped(target_db:
         assert "manage.py collect --target stopped-db" in later[key].fix
     for key in ("long_queries", "idle_in_transaction", "blocked", "connections"):   # no recent sample at all
         assert later[key].status == "unknown" and "no activity sample since" in later[key].summary
+
+
+def test_it_tells_a_disabled_target_from_a_stopped_worker(target_db: TargetDb) -> None:
+    target = target_db.make_target("paused-db")
+    collect(target, "database")
+    target.enabled = False
+    target.save()
+    later = by_key(health.fleet_checks(inputs_of(target), timezone.now() + dt.timedelta(hours=2)))
+    assert later["collectors"].status == "unknown" and "collection disabled for 2 h 00 m" in later["collectors"].summary
+    assert later["wraparound"].status == "unknown" and "collection is disabled" in later["wraparound"].summary
+    assert later["wraparound"].fix == "enable its collection on the Manage targets page"
 
 
 def test_it_keeps_a_problem_seen_last_but_says_how_old_it_is(target_db: TargetDb) -> None:

@@ -8,6 +8,7 @@ SELECT
     t.id AS target_id,
     tg.name AS target_name,
     tg.username AS role,
+    coalesce(tg.enabled, true) AS enabled,
     d.captured_at AS database_at,
     d.stats_reset,
     d.xid_age,
