@@ -26,12 +26,18 @@ log = logging.getLogger(__name__)
 
 # Pages without a target in their URL: the fleet page, filtered to the target.
 FLEET_PAGES = {"fleet"}
+# Items that explain others (a target we cannot reach, collectors that fail): first among equals.
+ROOT_CAUSES = ("check:reachable", "check:collectors")
+
+
+def _order(item: Item) -> tuple[int, int]:
+    return -item.rank, 0 if item.key in ROOT_CAUSES else 1
 
 
 @dataclass(frozen=True)
 class Headline:
     target: Target
-    items: tuple[Item, ...]          # worst first
+    items: tuple[Item, ...]          # worst first, root causes first among equals
 
     @property
     def status(self) -> str:
@@ -99,7 +105,7 @@ def headlines(ctx: Context, checks: dict[int, list[Check]]) -> dict[int, Headlin
                      for t in ctx.targets}
         for target_id, more in found.items():
             items.setdefault(target_id, []).extend(more)
-    return {t.pk: Headline(t, tuple(sorted(items[t.pk], key=lambda i: -i.rank))) for t in ctx.targets}
+    return {t.pk: Headline(t, tuple(sorted(items[t.pk], key=_order))) for t in ctx.targets}
 
 
 def headline_for(ctx: Context, checks: Sequence[Check]) -> Headline:

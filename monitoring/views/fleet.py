@@ -25,6 +25,8 @@ from monitoring.models import CollectorStatus, Target
 from monitoring.ui.frame import range_frame
 from monitoring.ui.tables import Column, Table
 
+SHOWN_PROBLEMS = 4   # per row; the overview's headline lists them all
+
 
 @dataclass(frozen=True)
 class FleetRow:
@@ -57,6 +59,14 @@ class FleetRow:
     def problems(self) -> list[Item]:
         """What needs attention — unknown included — worst first."""
         return self.headline.attention
+
+    @property
+    def shown_problems(self) -> list[Item]:
+        return self.problems[:SHOWN_PROBLEMS]
+
+    @property
+    def more_problems(self) -> int:
+        return max(0, len(self.problems) - SHOWN_PROBLEMS)
 
     @property
     def problem_line(self) -> str:
