@@ -15,7 +15,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from advisor.models import AdvisorRun, Category, Recommendation, Status
+from advisor.models import AdvisorRun, Category
+from advisor.selectors import last_runs, open_findings
 from dbconsole import verdicts
 from dbconsole.thresholds import OK, UNKNOWN
 from monitoring.headline.base import Context, Contributor, Item, Line
@@ -35,14 +36,10 @@ class AdvisorFindings(Contributor):
 
     def items(self, ctx: Context) -> dict[int, list[Item]]:
         ids = [t.pk for t in ctx.targets]
-        open_ = (Recommendation.objects.filter(target_id__in=ids, status=Status.OPEN)
-                 .order_by("target_id", "-severity_rank", "-benefit_score", "kind", "object_label")
-                 .values("pk", "target_id", "category", "severity", "title"))
         found: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-        for row in open_:
-            found[row["target_id"]][row["category"]].append(dict(row))
-        runs = {r.target_id: r for r in AdvisorRun.objects.filter(target_id__in=ids, finished_at__isnull=False)
-                .order_by("target_id", "-started_at").distinct("target_id")}
+        for row in open_findings(ids):
+            found[row["target_id"]][row["category"]].append(row)
+        runs = last_runs(ids)
         return {t.pk: self._items(ctx, t, found.get(t.pk, {}), runs.get(t.pk)) for t in ctx.targets}
 
     def _items(self, ctx: Context, target: Target, by_category: dict[str, list[dict[str, Any]]],
