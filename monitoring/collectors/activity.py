@@ -11,7 +11,7 @@ import psycopg
 from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.history import activity as history
 from monitoring.pgstats.activity import ActivitySnapshot, read_activity
-from pgsql.ident import quote_ident_if_needed
+from pgsql.ident import quote_ident_to_print
 
 
 @register
@@ -33,6 +33,6 @@ class ActivityCollector(Collector[ActivitySnapshot]):
         hidden = sum(1 for b in snapshot.backends if b.backend_type is None)
         if hidden:
             return [(f"{hidden} session(s) of other roles not visible to the monitoring role",
-                     f"GRANT pg_read_all_stats TO {quote_ident_if_needed(ctx.target.username)}; "
+                     f"GRANT pg_read_all_stats TO {quote_ident_to_print(ctx.target.username)}; "
                      "(pg_monitor includes it)")]
         return []

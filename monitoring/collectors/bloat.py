@@ -11,7 +11,7 @@ from django.conf import settings
 from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.history import bloat as history
 from monitoring.pgstats.bloat import BloatSnapshot, read_bloat
-from pgsql.ident import quote_ident_if_needed
+from pgsql.ident import quote_ident_to_print
 
 
 @register
@@ -32,7 +32,7 @@ class BloatCollector(Collector[BloatSnapshot]):
         found = []
         blind = [e for e in snapshot.estimates if not e.has_stats and e.size_bytes > 0]
         if blind:
-            role = quote_ident_if_needed(ctx.target.username)
+            role = quote_ident_to_print(ctx.target.username)
             found.append((f"no visible statistics for {len(blind)} relation(s), their bloat is not estimated",
                           f"ANALYZE them, and GRANT pg_read_all_data TO {role}; (PostgreSQL 14+; before: GRANT "
                           f"SELECT ON ALL TABLES IN SCHEMA … TO {role};) — pg_stats hides columns it may not read"))

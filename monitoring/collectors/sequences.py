@@ -9,7 +9,7 @@ import psycopg
 from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.history import sequences as history
 from monitoring.pgstats.sequences import SequenceUse, read_sequences
-from pgsql.ident import quote_ident_if_needed
+from pgsql.ident import quote_ident_to_print
 
 
 @register
@@ -27,8 +27,8 @@ class SequencesCollector(Collector[tuple[SequenceUse, ...]]):
     def warnings(self, snapshot: tuple[SequenceUse, ...], ctx: CollectContext) -> list[tuple[str, str]]:
         hidden = [s for s in snapshot if not s.readable]
         if hidden:
-            role = quote_ident_if_needed(ctx.target.username)
-            grants = " ".join(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {quote_ident_if_needed(schema)} TO {role};"
+            role = quote_ident_to_print(ctx.target.username)
+            grants = " ".join(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {quote_ident_to_print(schema)} TO {role};"
                               for schema in sorted({s.schema for s in hidden}))
             return [(f"{len(hidden)} sequence(s) not readable by the monitoring role",
                      f"{grants} (or, PostgreSQL 14+: GRANT pg_read_all_data TO {role};)")]

@@ -16,7 +16,7 @@ from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.history import statements as history
 from monitoring.pgstats.statements import ExtensionMissing, Read, read_statements
 from monitoring.targets.connect import TargetError
-from pgsql.ident import quote_ident_if_needed
+from pgsql.ident import quote_ident_to_print
 
 
 @register
@@ -40,6 +40,6 @@ class StatementsCollector(Collector[Read]):
     def warnings(self, snapshot: Read, ctx: CollectContext) -> list[tuple[str, str]]:
         if snapshot.hidden:
             return [(f"{snapshot.hidden} statement(s) of other users are hidden from the monitoring role",
-                     f"GRANT pg_read_all_stats TO {quote_ident_if_needed(ctx.target.username)}; "
+                     f"GRANT pg_read_all_stats TO {quote_ident_to_print(ctx.target.username)}; "
                      "(pg_monitor includes it)")]
         return []

@@ -19,7 +19,7 @@ from dbconsole.thresholds import OK, UNKNOWN, WARNING, Thresholds
 from monitoring.health.check import Check
 from monitoring.history.selectors.health import HealthInputs
 from monitoring.models import CollectorStatus
-from pgsql.ident import quote_ident_if_needed
+from pgsql.ident import quote_ident_to_print
 
 # Failures that mean *we* cannot look (credentials, grants, extensions, versions), not that the target
 # is in trouble: a collector failing so is blind (unknown), with the hint the failure came with.
@@ -43,7 +43,7 @@ class Blind:
 
 def role_of(inputs: HealthInputs) -> str:
     """The monitoring role as it goes into a GRANT (quoted when it must be)."""
-    return quote_ident_if_needed(inputs.role) if inputs.role else "<monitoring role>"
+    return quote_ident_to_print(inputs.role) if inputs.role else "<monitoring role>"
 
 
 def collect_now(inputs: HealthInputs, collector: str) -> str:

@@ -16,7 +16,7 @@ from dbconsole.verdicts import ORDER, from_grade, worst
 from monitoring.health.check import Check, Detail, bound_of, plural
 from monitoring.health.feeds import collect_now, degrade, feed_blind, not_collected, role_of
 from monitoring.history.selectors.health import HealthInputs
-from pgsql.ident import quote_ident_if_needed
+from pgsql.ident import quote_ident_to_print
 
 
 def wraparound(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> Check:
@@ -62,7 +62,7 @@ def wraparound(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAU
 def _qualified(name: str) -> str:
     """``schema.table`` as stored (the first dot separates them: a schema name rarely holds one)."""
     schema, _, table = name.partition(".")
-    return f"{quote_ident_if_needed(schema)}.{quote_ident_if_needed(table)}" if table else quote_ident_if_needed(name)
+    return f"{quote_ident_to_print(schema)}.{quote_ident_to_print(table)}" if table else quote_ident_to_print(name)
 
 
 def sequence_overflow(inputs: HealthInputs, at: dt.datetime, limits: Thresholds = DEFAULT) -> Check:
@@ -81,7 +81,7 @@ def sequence_overflow(inputs: HealthInputs, at: dt.datetime, limits: Thresholds 
                               f"{pct:.1f}% used ({int(s['last_value']):,} of {int(s['max_value']):,}){feeds}",
                               status=_sequence_grade(s, limits)))
     role = role_of(inputs)
-    grants = [f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {quote_ident_if_needed(schema)} TO {role};"
+    grants = [f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA {quote_ident_to_print(schema)} TO {role};"
               for schema in sorted({s["schema"] for s in inputs.unreadable_sequences})]
     for s in inputs.unreadable_sequences:
         details.append(Detail(f"{s['schema']}.{s['name']}", f"not readable by {role}: its use is unknown",
@@ -116,7 +116,7 @@ def sequence_overflow(inputs: HealthInputs, at: dt.datetime, limits: Thresholds 
 
 
 def _sequence_name(sequence: dict[str, Any]) -> str:
-    return f"{quote_ident_if_needed(sequence['schema'])}.{quote_ident_if_needed(sequence['name'])}"
+    return f"{quote_ident_to_print(sequence['schema'])}.{quote_ident_to_print(sequence['name'])}"
 
 
 def _sequence_grade(sequence: dict[str, Any], limits: Thresholds) -> str:
