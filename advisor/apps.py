@@ -8,3 +8,11 @@ class AdvisorConfig(AppConfig):
 
     name = "advisor"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The overview headline and the fleet badge show open findings through monitoring's registry:
+        # the advisor plugs in from above, monitoring never imports it.
+        from advisor.headline import AdvisorFindings
+        from monitoring.headline.base import register
+
+        register(AdvisorFindings())

@@ -77,6 +77,20 @@ def statement_url(target: Target, seq: Any) -> str | None:
     return None
 
 
+def open_findings(target_ids: list[int]) -> list[dict[str, Any]]:
+    """The open recommendations of many targets (pk, target_id, category, severity, title), most
+    pressing first within each target — for the headline. One query."""
+    return [dict(row) for row in Recommendation.objects.filter(target_id__in=target_ids, status=Status.OPEN)
+            .order_by("target_id", "-severity_rank", "-benefit_score", "kind", "object_label")
+            .values("pk", "target_id", "category", "severity", "title")]
+
+
+def last_runs(target_ids: list[int]) -> dict[int, AdvisorRun]:
+    """Each target's newest finished advisor run. One query."""
+    return {r.target_id: r for r in AdvisorRun.objects.filter(target_id__in=target_ids, finished_at__isnull=False)
+            .order_by("target_id", "-started_at").distinct("target_id")}
+
+
 def open_by_severity(target_ids: list[int]) -> dict[int, dict[str, int]]:
     """Open recommendations per target and severity (every severity present, 0 when none). One query."""
     counts = {t: dict.fromkeys(Severity.values, 0) for t in target_ids}

@@ -91,6 +91,8 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
        warning=MINUTE, critical=15 * MINUTE),
     _t("idle_in_transaction_sessions", "sessions", "sessions idle in a transaction now (live)", warning=1),
     _t("blocked_sessions", "sessions", "sessions waiting on a lock", warning=1, critical=5),
+    _t("lock_wait_seconds", "seconds", "the longest wait of the lock incidents over the range (overview headline, "
+       "fleet badge)", warning=10, critical=5 * MINUTE),
     _t("connection_saturation", "ratio", "client connections / max_connections (live) or usable slots",
        warning=0.80, critical=0.95),
     _t("cache_hit_ratio", "ratio", "blocks found in shared buffers / blocks requested", below=True,
@@ -110,8 +112,8 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
     _t("slot_retained_bytes", "bytes", "WAL kept by an inactive replication slot", warning=GB),
     _t("archive_failure_recent_seconds", "seconds",
        "archiving recovered, but failed this recently: still a warning", warning=DAY),
-    _t("collection_stale_seconds", "seconds", "no collector succeeded for this long: the data is stale",
-       warning=15 * MINUTE),
+    _t("collection_stale_seconds", "seconds", "no collector ran for this long: collection stopped (a warning) "
+       "and every check reading history is unknown", warning=15 * MINUTE),
     # -- bloat (advisor: table and index bloat) -------------------------------------------------------
     _t("bloat_ratio", "ratio", "empty or dead share of a relation (with bloat_bytes: proportionally large)",
        info=0.5, warning=0.8),

@@ -8,3 +8,9 @@ class MonitoringConfig(AppConfig):
 
     name = "monitoring"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from monitoring.headline.base import register
+        from monitoring.headline.locks import LockIncidents
+
+        register(LockIncidents())

@@ -58,8 +58,9 @@ class Collector(ABC, Generic[SnapshotT]):
     * ``read(conn, ctx)`` — query the target, return an immutable snapshot. No history access here.
     * ``store(snapshot, ctx)`` — write the snapshot into the history store; called inside the runner's
       transaction, so a worker killed mid-write leaves nothing behind. Returns rows written.
-    * ``warnings(snapshot)`` — what was missing from an otherwise good read (a privilege, an
-      extension): the run is recorded as ``partial`` with that reason and hint.
+    * ``warnings(snapshot, ctx)`` — what was missing from an otherwise good read (a privilege, an
+      extension): the run is recorded as ``partial`` with that reason and hint — the exact fix (the
+      GRANT names ``ctx.target``'s role), since the health checks show it as the way to see again.
     """
 
     name: ClassVar[str]
@@ -73,7 +74,7 @@ class Collector(ABC, Generic[SnapshotT]):
         """Look at the history store before reading the target; the default needs nothing."""
         return None
 
-    def warnings(self, snapshot: SnapshotT) -> list[tuple[str, str]]:
+    def warnings(self, snapshot: SnapshotT, ctx: CollectContext) -> list[tuple[str, str]]:
         """``(reason, hint)`` pairs for data that could not be read; empty when the read was whole."""
         return []
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.history import bloat as history
 from monitoring.pgstats.bloat import BloatSnapshot, read_bloat
+from pgsql.ident import quote_ident_to_print
 
 
 @register
@@ -27,17 +28,19 @@ class BloatCollector(Collector[BloatSnapshot]):
     def store(self, snapshot: BloatSnapshot, ctx: CollectContext) -> int:
         return history.store(ctx.target.pk, snapshot, ctx.captured_at)
 
-    def warnings(self, snapshot: BloatSnapshot) -> list[tuple[str, str]]:
+    def warnings(self, snapshot: BloatSnapshot, ctx: CollectContext) -> list[tuple[str, str]]:
         found = []
         blind = [e for e in snapshot.estimates if not e.has_stats and e.size_bytes > 0]
         if blind:
+            role = quote_ident_to_print(ctx.target.username)
             found.append((f"no visible statistics for {len(blind)} relation(s), their bloat is not estimated",
-                          "ANALYZE them, and GRANT SELECT on them (or pg_read_all_data, PG 14+) to the "
-                          "monitoring role: pg_stats hides columns it may not read"))
+                          f"ANALYZE them, and GRANT pg_read_all_data TO {role}; (PostgreSQL 14+; before: GRANT "
+                          f"SELECT ON ALL TABLES IN SCHEMA … TO {role};) — pg_stats hides columns it may not read"))
         if not snapshot.pgstattuple:
             found.append(("pgstattuple is not installed: no exact bloat figures",
                           "CREATE EXTENSION pgstattuple; (pg_monitor may use it)"))
         if snapshot.skipped:
-            found.append((f"exact bloat skipped for {len(snapshot.skipped)} relation(s) (locked or timed out)",
-                          "they are measured again next hour"))
+            shown = ", ".join(snapshot.skipped[:5]) + (" …" if len(snapshot.skipped) > 5 else "")
+            found.append((f"exact bloat skipped for {len(snapshot.skipped)} relation(s) (locked or timed out): "
+                          f"{shown}", "nothing to do: they are measured again at the next collection"))
         return found

@@ -23,3 +23,14 @@ class RelationsCollector(Collector[RelationsSnapshot]):
 
     def store(self, snapshot: RelationsSnapshot, ctx: CollectContext) -> int:
         return history.store(ctx.target.pk, snapshot, ctx.captured_at)
+
+    def warnings(self, snapshot: RelationsSnapshot, ctx: CollectContext) -> list[tuple[str, str]]:
+        again = "nothing to do: they are read again at the next collection, once the lock is gone"
+        if snapshot.definitions_failed:
+            return [(f"index definitions not read ({snapshot.definitions_failed}); sizes and statistics stored",
+                     again)]
+        if snapshot.unread:
+            shown = ", ".join(snapshot.unread[:5]) + (" …" if len(snapshot.unread) > 5 else "")
+            return [(f"index definitions of {len(snapshot.unread)} locked table(s) not read: {shown} "
+                     "(ACCESS EXCLUSIVE held or awaited); sizes and statistics stored", again)]
+        return []

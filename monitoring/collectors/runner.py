@@ -114,7 +114,7 @@ def _store(collector: Collector[Any], snapshot: Any, ctx: CollectContext,
         try:
             with transaction.atomic():
                 rows = collector.store(snapshot, ctx)
-                warnings = collector.warnings(snapshot)
+                warnings = collector.warnings(snapshot, ctx)
                 status_store.record(
                     ctx.target.pk, collector.name, status="partial" if warnings else "ok", success=True,
                     at=ctx.captured_at, ms=(time.monotonic() - started) * 1000, rows=rows,

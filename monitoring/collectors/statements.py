@@ -16,6 +16,7 @@ from monitoring.collectors.base import CollectContext, Collector, register
 from monitoring.history import statements as history
 from monitoring.pgstats.statements import ExtensionMissing, Read, read_statements
 from monitoring.targets.connect import TargetError
+from pgsql.ident import quote_ident_to_print
 
 
 @register
@@ -36,8 +37,9 @@ class StatementsCollector(Collector[Read]):
     def store(self, snapshot: Read, ctx: CollectContext) -> int:
         return history.store(ctx.target.pk, snapshot, ctx.captured_at, ctx.prepared).rows
 
-    def warnings(self, snapshot: Read) -> list[tuple[str, str]]:
+    def warnings(self, snapshot: Read, ctx: CollectContext) -> list[tuple[str, str]]:
         if snapshot.hidden:
             return [(f"{snapshot.hidden} statement(s) of other users are hidden from the monitoring role",
-                     "GRANT pg_read_all_stats TO the monitoring role (pg_monitor includes it)")]
+                     f"GRANT pg_read_all_stats TO {quote_ident_to_print(ctx.target.username)}; "
+                     "(pg_monitor includes it)")]
         return []

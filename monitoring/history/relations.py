@@ -74,7 +74,8 @@ def sync(target_id: int, snap: RelationsSnapshot, at: dt.datetime) -> tuple[dict
             live[item.oid] = rel
         seen.add(item.oid)
         if isinstance(item, IndexStats):
-            meta = {name: getattr(item, name) for name in INDEX_META}
+            # A definition not read this time (its table was locked) keeps the one stored.
+            meta = {name: getattr(item, name) for name in INDEX_META if getattr(item, name) is not None}
             if table is not None and rel.table_id != table.pk:
                 rel.table = table
                 meta["table"] = table

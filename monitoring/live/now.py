@@ -23,10 +23,13 @@ class Now:
     active: int
     idle_in_transaction: int
     waiting_on_locks: int
+    hidden_sessions: int                 # sessions whose state the monitoring role may not see
     longest_query: dt.timedelta | None
     longest_transaction: dt.timedelta | None
     database_size: int
     cache_hit_ratio: float | None
+    cache_blocks: int | None             # blocks requested since the statistics were reset
+    stats_reset: dt.datetime | None
 
     @property
     def saturation(self) -> float:

@@ -27,6 +27,10 @@ SELECT NOT EXISTS (
     SELECT 1 FROM pg_locks AS l WHERE l.relation = %s AND l.mode = 'AccessExclusiveLock'
 )
 """
+NAME_OF = """
+SELECT n.nspname || '.' || c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE c.oid = %s
+"""
 TABLE_EXACT = """
 SELECT
     a.table_len,
@@ -69,7 +73,7 @@ class BloatSnapshot:
     estimates: tuple[Estimate, ...]
     exact: tuple[Exact, ...]
     pgstattuple: bool
-    skipped: tuple[str, ...] = field(default_factory=tuple)
+    skipped: tuple[str, ...] = field(default_factory=tuple)    # schema.name of relations not measured
 
 
 def read_bloat(conn: psycopg.Connection[Any], major: int, top: int, exact_timeout_ms: int) -> BloatSnapshot:
@@ -89,11 +93,17 @@ def read_bloat(conn: psycopg.Connection[Any], major: int, top: int, exact_timeou
         for est in largest:
             measured = _exact(conn, est, block)
             if measured is None:
-                skipped.append(str(est.oid))
+                skipped.append(_name_of(conn, est.oid))
             else:
                 exact.append(measured)
     return BloatSnapshot(estimates=tuple(estimates), exact=tuple(exact), pgstattuple=has_ext,
                          skipped=tuple(skipped))
+
+
+def _name_of(conn: psycopg.Connection[Any], oid: int) -> str:
+    """A relation's name from the catalog (no lock taken), or its oid when it vanished meanwhile."""
+    row = conn.execute(NAME_OF, [oid]).fetchone()
+    return str(row[0]) if row else f"oid {oid}"
 
 
 def _exact(conn: psycopg.Connection[Any], est: Estimate, block: int) -> Exact | None:

@@ -37,6 +37,17 @@ def frame(request: HttpRequest, target: Target, page: str) -> dict[str, Any]:
     }
 
 
+def range_frame(request: HttpRequest) -> dict[str, Any]:
+    """The range picker's context for a page that is not a target's (the fleet page)."""
+    time_range = resolve_range(request)
+    return {
+        "time_range": time_range,
+        "range_error": range_error(request),
+        "presets": _presets(request, time_range),
+        "range_inputs": {"from": time_range.input_value("from"), "to": time_range.input_value("to")},
+    }
+
+
 def _range_in_url(request: HttpRequest) -> bool:
     return any(request.GET.get(k) for k in QUERY_KEYS)
 

@@ -1,7 +1,8 @@
-"""All targets at a glance: one row per target with its health (the worst of its history checks), the
-last successful collection and the failing collectors with their reasons and hints — sortable,
-filterable, with CSV. History only (no target is contacted), in a fixed number of queries for any
-number of targets."""
+"""All targets at a glance: one row per target with its headline over the range — the worst of its
+history checks, lock incidents, open advisor findings and collector problems (``monitoring.headline``) as
+the badge, what needs attention beside it, each linking to its page — the last successful collection and
+the failing collectors with their reasons and hints — sortable, filterable, with CSV. History only (no
+target is contacted), in a fixed number of queries for any number of targets."""
 
 from __future__ import annotations
 
@@ -14,17 +15,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dbconsole.thresholds import WARNING, thresholds_for
-from monitoring.health import LEVEL, RANK, Check, fleet_checks, worst
+from dbconsole.timerange import TimeRange, resolve_range
+from monitoring.headline.base import Context, Item
+from monitoring.headline.compose import Headline, headlines
+from monitoring.health import fleet_checks
 from monitoring.history.selectors import fleet as fleet_selectors
 from monitoring.history.selectors.health import health_inputs
 from monitoring.models import CollectorStatus, Target
+from monitoring.ui.frame import range_frame
 from monitoring.ui.tables import Column, Table
+
+SHOWN_PROBLEMS = 4   # per row; the overview's headline lists them all
 
 
 @dataclass(frozen=True)
 class FleetRow:
     target: Target
-    checks: list[Check]
+    headline: Headline
     statuses: list[CollectorStatus]
     last_collected: dt.datetime | None
 
@@ -38,25 +45,37 @@ class FleetRow:
 
     @property
     def health(self) -> str:
-        return worst(self.checks)
+        return self.headline.status
 
     @property
     def level(self) -> str:
-        return LEVEL[self.health]
+        return self.headline.level
 
     @property
     def health_rank(self) -> int:
-        return RANK[self.health]
+        return self.headline.rank
 
     @property
-    def problems(self) -> list[Check]:
-        """The checks at warning or worse, worst first (``fleet_checks`` sorts them)."""
-        return [c for c in self.checks if c.rank >= RANK["warning"]]
+    def problems(self) -> list[Item]:
+        """What needs attention — unknown included — worst first."""
+        return self.headline.attention
+
+    @property
+    def shown_problems(self) -> list[Item]:
+        return self.problems[:SHOWN_PROBLEMS]
+
+    @property
+    def more_problems(self) -> int:
+        return max(0, len(self.problems) - SHOWN_PROBLEMS)
 
     @property
     def problem_line(self) -> str:
         """``critical: Collectors, Sequence overflow`` — for the filter and the CSV."""
-        return f"{self.health}: " + ", ".join(c.title for c in self.problems) if self.problems else self.health
+        return f"{self.health}: " + ", ".join(i.title for i in self.problems) if self.problems else self.health
+
+    @property
+    def never_collected(self) -> bool:
+        return not any(s.status != "never" for s in self.statuses)
 
     @property
     def failing(self) -> list[CollectorStatus]:
@@ -87,20 +106,24 @@ COLUMNS = [
 
 @require_GET
 def fleet(request: HttpRequest) -> HttpResponse:
-    rows = fleet_rows()
+    rows = fleet_rows(resolve_range(request))
     table = Table(request, COLUMNS, rows, default_sort="name")
     if table.wants_csv:
         return table.csv_response("targets")
-    return render(request, "monitoring/fleet.html", {"table": table, "total": len(rows)})
+    return render(request, "monitoring/fleet.html", {"table": table, "total": len(rows), **range_frame(request)})
 
 
-def fleet_rows() -> list[FleetRow]:
-    """Two queries for the targets and their collector statuses, five for the health inputs."""
+def fleet_rows(time_range: TimeRange) -> list[FleetRow]:
+    """Two queries for the targets and their collector statuses, one for the health inputs, one per
+    headline contributor (lock incidents, advisor findings…) — whatever the number of targets."""
     found = fleet_selectors.fleet()
     statuses = {row.target.pk: row.statuses for row in found}
     limits = {row.target.pk: thresholds_for(row.target) for row in found}
     watch = min((t.bound("sequence_used_percent", WARNING) for t in limits.values()), default=None)
     inputs = health_inputs(statuses, statuses=statuses, sequence_watch=watch)
     at = timezone.now()
-    return [FleetRow(target=row.target, checks=fleet_checks(inputs[row.target.pk], at, limits[row.target.pk]),
-                     statuses=row.statuses, last_collected=row.last_success_at) for row in found]
+    ctx = Context(targets=[row.target for row in found], time_range=time_range, at=at, inputs=inputs)
+    checks = {row.target.pk: fleet_checks(inputs[row.target.pk], at, limits[row.target.pk]) for row in found}
+    found_headlines = headlines(ctx, checks)
+    return [FleetRow(target=row.target, headline=found_headlines[row.target.pk], statuses=row.statuses,
+                     last_collected=row.last_success_at) for row in found]

@@ -1,5 +1,6 @@
-"""A target's overview page: the live "now" panel (an HTMX partial that polls ``/now/``), the health
-checks (a partial loaded from ``/health/``: live checks plus history ones) and the key charts over the
+"""A target's overview page: the live "now" panel (an HTMX partial that polls ``/now/``), the headline
+and the health checks (a partial loaded from ``/health/``: what needs attention over the range — checks,
+lock incidents, advisor findings, collector problems — then every check) and the key charts over the
 time range, each loaded lazily from its own endpoint."""
 
 from __future__ import annotations
@@ -7,18 +8,19 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from dbconsole.htmx import is_htmx, is_permanent, stop_polling
 from dbconsole.thresholds import WARNING, thresholds_for
-from dbconsole.timerange import QUERY_KEYS
+from dbconsole.timerange import QUERY_KEYS, resolve_range
 from monitoring import selectors
-from monitoring.health import Check, overview_checks, summary_of
+from monitoring.headline.base import Context
+from monitoring.headline.compose import check_url, headline_for
+from monitoring.health import overview_checks, summary_of
 from monitoring.history.selectors.health import health_inputs
 from monitoring.live.now import Now, read_now
-from monitoring.models import Target
 from monitoring.targets.connect import TargetError
 from monitoring.ui.frame import frame
 from monitoring.views._live import render_live, render_target_error
@@ -57,8 +59,8 @@ def now_panel(request: HttpRequest, target: str) -> HttpResponse:
 
 @require_GET
 def health_panel(request: HttpRequest, target: str) -> HttpResponse:
-    """The checks alone (``/t/<name>/health/``): the overview loads and refreshes it; a target that does
-    not answer is itself a critical check, and the rest still come from history."""
+    """The headline and the checks (``/t/<name>/health/``): the overview loads and refreshes it; a target
+    that does not answer is itself a check, and the rest still come from history."""
     obj = selectors.target_by_name(target)
     now: Now | None = None
     error: TargetError | None = None
@@ -68,24 +70,19 @@ def health_panel(request: HttpRequest, target: str) -> HttpResponse:
         error = exc
     limits = thresholds_for(obj)
     inputs = health_inputs([obj.pk], sequence_watch=limits.bound("sequence_used_percent", WARNING))[obj.pk]
-    checks = overview_checks(now, error, inputs, timezone.now(), limits)
+    at = timezone.now()
+    checks = overview_checks(now, error, inputs, at, limits)
+    ctx = Context(targets=[obj], time_range=resolve_range(request), at=at, inputs={obj.pk: inputs})
     context = {
         "target": obj,
-        "checks": [{"check": c, "link": _link(request, c, obj)} for c in checks],
+        "headline": headline_for(ctx, checks),
+        "time_range": ctx.time_range,
+        "checks": [{"check": c, "link": check_url(c, obj, ctx)} for c in checks],
         "summary": summary_of(checks),
     }
     response = render(request, "monitoring/overview/health.html", context)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _link(request: HttpRequest, check: Check, target: Target) -> str:
-    if not check.page:
-        return ""
-    try:
-        return _with_range(request, reverse(check.page, args=[target.name]))
-    except NoReverseMatch:  # a page not built (yet): the check still reads fine without a link
-        return ""
 
 
 def _with_range(request: HttpRequest, url: str) -> str:

@@ -1,5 +1,6 @@
 """Tables and space: sizes (heap, TOAST, indexes), growth over 7 and 30 days, estimated and exact bloat,
-live and dead tuples — the latest relations and bloat collections — and the largest tables over time."""
+live and dead tuples — the latest relations and bloat collections — the largest tables over time, and
+the sequences with the share of their range used (what the sequence-overflow check links to)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dbconsole.thresholds import OK, UNKNOWN, grade_sequence, thresholds_for
+from dbconsole.verdicts import LEVEL, from_grade
 from monitoring import selectors
 from monitoring.history.selectors.relations import TableRow, tables
+from monitoring.history.selectors.sequences import sequences_latest
+from monitoring.models import Target
 from monitoring.models.relations import TABLE_KINDS
 from monitoring.ui.frame import frame
 from monitoring.ui.tables import Column, Table
@@ -64,4 +69,22 @@ def tables_page(request: HttpRequest, target: str) -> HttpResponse:
         short_30d=growth_since is not None and growth_since > now - dt.timedelta(days=30),
         bloat_at=bloat_at, exact_measured=any(r.exact_bloat_bytes is not None for r in rows),
     )
+    context["sequences_at"], context["sequences"] = _sequences(obj)
     return render(request, TEMPLATE, context)
+
+
+def _sequences(target: Target) -> tuple[dt.datetime | None, list[dict[str, object]]]:
+    """The latest sequences collection, fullest first, each graded as the health check grades it; one
+    the monitoring role could not read (or found locked) is unknown, not "0 %"."""
+    at, found = sequences_latest(target.pk)
+    limits = thresholds_for(target)
+    out = []
+    for s in found:
+        if not s.get("readable", True) or s.get("skipped_locked"):
+            status = UNKNOWN
+        elif s.get("percent_used") is None:       # never used (nextval not called yet)
+            status = OK
+        else:
+            status = from_grade(grade_sequence(float(s["percent_used"]), bool(s.get("cycle")), limits))
+        out.append({**s, "status": status, "level": LEVEL[status]})
+    return at, out

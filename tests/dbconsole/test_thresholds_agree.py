@@ -75,7 +75,7 @@ def test_it_health_and_advisor_grade_a_wraparound_age_the_same(
     target = stored_target(overrides, settings)
     database_sample(target, xid_age, mxid_age)
     inputs = health_inputs([target.pk])[target.pk]
-    from_health = health.wraparound(inputs, thresholds_for(target)).severity
+    from_health = health.wraparound(inputs, timezone.now(), thresholds_for(target)).status
     from_advisor = advisor_grades(target, "wraparound")
     assert from_health == expected
     assert max(from_advisor.values(), default="ok", key=["ok", "warning", "critical"].index) == expected
@@ -97,9 +97,9 @@ def test_it_health_and_advisor_grade_every_sequence_the_same(overrides: dict[str
     ])
     limits = thresholds_for(target)
     inputs = health_inputs([target.pk], sequence_watch=limits.bound("sequence_used_percent", "warning"))[target.pk]
-    check = health.sequence_overflow(inputs, limits)
-    from_health = {d.label.removeprefix("public."): d.severity for d in check.details}
+    check = health.sequence_overflow(inputs, timezone.now(), limits)
+    from_health = {d.label.removeprefix("public."): d.status for d in check.details}
     from_advisor = {key.removeprefix("public."): severity
                     for key, severity in advisor_grades(target, "sequence_overflow").items()}
     assert from_health == from_advisor == expected
-    assert check.severity == ("critical" if "critical" in expected.values() else "warning")
+    assert check.status == ("critical" if "critical" in expected.values() else "warning")

@@ -7,9 +7,11 @@
   sample (replicas with ``*_lag_bytes`` and ``*_lag_seconds``, slots with ``retained_bytes``, archiver
   counts and times), the tables with the oldest ``relfrozenxid``/``relminmxid`` (ages in
   transactions), the sequences at or above ``sequence_watch`` percent used (default: the default
-  warning of the ``sequence_used_percent`` threshold), the invalid indexes, the freeze settings
-  (transactions) and the collector statuses. Two queries whatever the number of targets (one when
-  ``statuses`` — the result of ``fleet.collector_statuses`` — is passed in).
+  warning of the ``sequence_used_percent`` threshold) and the ones the monitoring role could not read
+  or found locked (``{schema, name}``), the invalid indexes, the freeze settings (transactions), the
+  target's name and role (for the fixes a check names) and the collector statuses. Two queries
+  whatever the number of targets (one when ``statuses`` — the result of ``fleet.collector_statuses`` —
+  is passed in).
 """
 
 from __future__ import annotations
@@ -44,13 +46,18 @@ class TableAge:
 @dataclass(frozen=True)
 class HealthInputs:
     target_id: int
-    database: dict[str, Any] | None = None          # captured_at, xid_age, mxid_age, blks_hit, blks_read
+    target_name: str = ""
+    role: str = ""                                  # the role the target is monitored with
+    enabled: bool = True                            # collection enabled for the target
+    database: dict[str, Any] | None = None          # captured_at, stats_reset, xid_age, mxid_age, blks_hit, blks_read
     activity: dict[str, Any] | None = None          # captured_at and the activity columns read
     replication: dict[str, Any] | None = None       # captured_at, in_recovery, replicas, slots, archiver
     tables_at: dt.datetime | None = None            # newest relations sample (None: never collected)
     oldest_tables: list[TableAge] = field(default_factory=list)
     sequences_at: dt.datetime | None = None         # newest sequences snapshot (None: never collected)
     sequences: list[dict[str, Any]] = field(default_factory=list)   # ≥ sequence_watch %, fullest first
+    unreadable_sequences: list[dict[str, str]] = field(default_factory=list)   # {schema, name}
+    busy_sequences: list[dict[str, str]] = field(default_factory=list)         # locked when collected
     invalid_indexes: list[str] = field(default_factory=list)         # schema.index
     freeze_max_age: int = FREEZE_SETTINGS["autovacuum_freeze_max_age"]
     multixact_freeze_max_age: int = FREEZE_SETTINGS["autovacuum_multixact_freeze_max_age"]
@@ -77,12 +84,17 @@ def health_inputs(target_ids: Iterable[int], statuses: dict[int, list[CollectorS
         freeze = {k: int(v) for k, v in (decoded(values["freeze_settings"]) or {}).items() if str(v).isdigit()}
         out[target_id] = HealthInputs(
             target_id=target_id,
+            target_name=values["target_name"] or "",
+            role=values["role"] or "",
+            enabled=bool(values["enabled"]),
             **_samples(decode_row(values, JSON_COLUMNS)),
             tables_at=values["tables_at"],
             oldest_tables=[TableAge(name=t["name"], xid_age=int(t["xid_age"] or 0), mxid_age=int(t["mxid_age"] or 0))
                            for t in decoded(values["oldest_tables"]) or []],
             sequences_at=values["sequences_at"],
             sequences=list(decoded(values["sequences"]) or []),
+            unreadable_sequences=list(decoded(values["unreadable_sequences"]) or []),
+            busy_sequences=list(decoded(values["busy_sequences"]) or []),
             invalid_indexes=list(decoded(values["invalid_indexes"]) or []),
             freeze_max_age=freeze.get("autovacuum_freeze_max_age", FREEZE_SETTINGS["autovacuum_freeze_max_age"]),
             multixact_freeze_max_age=freeze.get("autovacuum_multixact_freeze_max_age",
@@ -93,7 +105,7 @@ def health_inputs(target_ids: Iterable[int], statuses: dict[int, list[CollectorS
     return out
 
 
-_DATABASE = ("xid_age", "mxid_age", "blks_hit", "blks_read")
+_DATABASE = ("stats_reset", "xid_age", "mxid_age", "blks_hit", "blks_read")
 _ACTIVITY = ("max_connections", "reserved_connections", "clients", "idle_in_transaction", "waiting_lock",
              "longest_query_seconds", "longest_xact_seconds", "longest_idle_tx_seconds")
 _REPLICATION = ("in_recovery", "replicas", "slots", "replay_delay_seconds", "archived_count", "failed_count",

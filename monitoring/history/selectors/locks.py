@@ -9,6 +9,9 @@
   sample's time, waiter count and longest wait (seconds) without the trees, and the one tree at
   ``index`` (0-based, oldest first; out-of-range values are clamped, None means the worst sample —
   most waiters, then the longest wait). Three queries however long the incident lasted.
+* ``incident_summaries(target_ids, start, end)`` → ``{target_id: IncidentSummary}`` for the targets that
+  had incidents overlapping the range: count, newest, and the worst one (longest wait) with its root
+  blocker. One query for any number of targets (the overview headline, the fleet badge).
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+
+from monitoring.history import SQL
 from monitoring.models import LockIncident, LockSample
 
 
@@ -68,3 +74,33 @@ def incident_replay(target_id: int, incident_id: int, index: int | None = None) 
     index = min(max(index, 0), len(marks) - 1)
     tree = LockSample.objects.filter(pk=marks[index].pk).values_list("tree", flat=True).get()
     return Replay(incident=incident, marks=marks, index=index, tree=tree)
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    target_id: int
+    incidents: int
+    samples: int
+    latest_id: int
+    latest_at: dt.datetime
+    worst_id: int
+    started_at: dt.datetime
+    last_seen_at: dt.datetime
+    root_pid: int
+    root_usename: str
+    root_application: str
+    root_state: str
+    root_query: str
+    relations: list[str]
+    max_waiters: int
+    max_wait_seconds: float
+
+
+def incident_summaries(target_ids: list[int], start: dt.datetime, end: dt.datetime) -> dict[int, IncidentSummary]:
+    if not target_ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(SQL.load("locks/summary"), {"targets": list(target_ids), "start": start, "end": end})
+        names = [c.name for c in cur.description]
+        found = [IncidentSummary(**dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+    return {s.target_id: s for s in found}

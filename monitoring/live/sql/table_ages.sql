@@ -1,7 +1,8 @@
 /* dbconsole */
 -- The tables of this database closest to a forced anti-wraparound vacuum; a per-table
--- autovacuum_freeze_max_age reloption takes precedence over the server setting. Sizes are read only
--- for the rows shown, after the LIMIT.
+-- autovacuum_freeze_max_age reloption takes precedence over the server setting. Sizes come from
+-- pg_class.relpages (table, TOAST, indexes): pg_total_relation_size() would take an AccessShareLock
+-- and make the page wait (then fail) behind any ACCESS EXCLUSIVE lock, e.g. during a lock chain.
 WITH oldest AS (
     SELECT
         c.oid,
@@ -26,7 +27,21 @@ SELECT
         ),
         current_setting('autovacuum_freeze_max_age')::bigint
     ) AS freeze_max_age,
-    pg_total_relation_size(o.oid) AS total_bytes,
+    (
+        SELECT (
+            c.relpages
+            + coalesce((SELECT t.relpages FROM pg_class AS t WHERE t.oid = c.reltoastrelid), 0)
+            + coalesce((
+                SELECT sum(ic.relpages)
+                FROM pg_index AS i
+                JOIN pg_class AS ic
+                    ON ic.oid = i.indexrelid
+                WHERE i.indrelid = c.oid
+            ), 0)
+        )::bigint * current_setting('block_size')::bigint
+        FROM pg_class AS c
+        WHERE c.oid = o.oid
+    ) AS total_bytes,
     s.n_dead_tup,
     s.last_vacuum,
     s.last_autovacuum

@@ -23,8 +23,9 @@ def test_it_fleet_lists_every_target_once_with_room_for_collector_health(
     first = target_db.make_target("orders-db", tags=["prod", "eu"])
     second = target_db.make_target("billing-db", enabled=False)
     client = client_for(viewer)
-    # session, user, groups, targets, collector statuses, health inputs: none per row
-    with django_assert_max_num_queries(6):
+    # session, user, groups, targets, collector statuses, health inputs; the headline's lock incidents,
+    # open advisor findings and last advisor runs: none per row
+    with django_assert_max_num_queries(9):
         body = client.get(reverse("fleet")).content.decode()
     assert body.count('data-target="orders-db"') == 1 and body.count('data-target="billing-db"') == 1
     assert body.index('data-target="billing-db"') < body.index('data-target="orders-db"')  # sorted by name

@@ -32,8 +32,9 @@ from tests.support.workload import blocking_chain
 
 pytestmark = pytest.mark.django_db
 
-# Session, user, groups, the target, the health inputs, the collector statuses.
-HEALTH_QUERIES = 6
+# Session, user, groups, the target, the health inputs, the collector statuses; the headline: lock incidents,
+# open advisor findings, the last advisor runs.
+HEALTH_QUERIES = 9
 CHARTS = ("overview-calls", "overview-latency", "connections-history", "overview-cache-hit", "overview-size",
           "overview-temp", "overview-deadlocks")
 
@@ -47,7 +48,7 @@ def _check(body: str, key: str) -> str:
 
 
 def _severity(body: str, key: str) -> str:
-    found = re.search(rf'data-check="{key}" data-severity="(\w+)"', body)
+    found = re.search(rf'data-check="{key}" data-status="(\w+)"', body)
     assert found, f"no check {key}"
     return found.group(1)
 
@@ -97,14 +98,20 @@ def test_it_failing_collector_shows_its_reason_and_hint(
     for name in ("database", "activity", "locks"):
         assert not collect_failing(target, name)
     body = client_for(viewer).get(reverse("overview-health", args=[target.name])).content.decode()
-    assert _severity(body, "reachable") == "critical" and "auth_failed" in _check(body, "reachable")
+    # A target refusing our password is one we cannot see — unknown, with the fix — not one that is down.
+    reachable = _check(body, "reachable")
+    assert _severity(body, "reachable") == "unknown" and "auth_failed" in reachable
+    assert "fix: <span data-fix>check the password stored for this target" in reachable
     collectors = _check(body, "collectors")
-    assert _severity(body, "collectors") == "critical" and "3 of 3 failing" in collectors
+    assert _severity(body, "collectors") == "unknown" and "3 of 3 failing" in collectors
     for name in ("database", "activity", "locks"):
         line = re.search(rf'data-detail="{name}">.*?</li>', collectors, re.S)
         assert line and "auth_failed: " in line.group(0) and "password authentication failed" in line.group(0)
         assert "fix: check the password stored for this target" in line.group(0)
-    assert _severity(body, "wraparound") == "unknown" and "not collected yet" in _check(body, "wraparound")
+    wraparound = _check(body, "wraparound")
+    assert _severity(body, "wraparound") == "unknown"
+    assert "not collected yet: the database collector fails" in wraparound
+    assert "fix: <span data-fix>check the password stored for this target" in wraparound
     assert "not-the-password" not in body and MONITOR_PASSWORD not in body
 
 
@@ -145,21 +152,21 @@ def test_it_wraparound_and_archiver_thresholds() -> None:
                 "last_failed_at": None, **replication}
         return HealthInputs(target_id=1, database=sample, replication=repl)
 
-    assert health.wraparound(inputs(150_000_000)).severity == "ok"
-    assert health.wraparound(inputs(200_000_000)).severity == "warning"      # = autovacuum_freeze_max_age
-    assert health.wraparound(inputs(400_000_000)).severity == "critical"     # twice it: vacuum cannot finish
-    assert health.wraparound(inputs(1000, mxid=400_000_000)).severity == "warning"
-    assert "75%" in health.wraparound(inputs(150_000_000)).summary
+    assert health.wraparound(inputs(150_000_000), at).status == "ok"
+    assert health.wraparound(inputs(200_000_000), at).status == "warning"      # = autovacuum_freeze_max_age
+    assert health.wraparound(inputs(400_000_000), at).status == "critical"     # twice it: vacuum cannot finish
+    assert health.wraparound(inputs(1000, mxid=400_000_000), at).status == "warning"
+    assert "75%" in health.wraparound(inputs(150_000_000), at).summary
     failing = inputs(1, last_failed_at=at, last_failed_wal="00000001000000000000000A",
                      last_archived_at=at - dt.timedelta(minutes=5), failed_count=3)
-    assert health.archiver(failing, at).severity == "critical"
+    assert health.archiver(failing, at).status == "critical"
     assert "00000001000000000000000A" in health.archiver(failing, at).summary
     recovered = inputs(1, last_failed_at=at - dt.timedelta(hours=1), last_failed_wal="0000000100000000000000A0")
-    assert health.archiver(recovered, at).severity == "warning"
+    assert health.archiver(recovered, at).status == "warning"
     lagging = inputs(1, replicas=[{"application_name": "replica-1", "state": "streaming",
                                    "replay_lag_seconds": 400.0, "replay_lag_bytes": 10}])
-    assert health.replication_lag(lagging).severity == "critical"
-    assert "replica-1" in health.replication_lag(lagging).summary
+    assert health.replication_lag(lagging, at).status == "critical"
+    assert "replica-1" in health.replication_lag(lagging, at).summary
 
 
 def test_it_draws_the_key_charts_over_the_range_with_markers(

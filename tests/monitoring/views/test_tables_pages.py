@@ -146,3 +146,23 @@ def test_it_explains_an_empty_history(
     assert "No relations collection yet" in body
     figure = json.loads(client.get(reverse("chart", args=[target.name, "largest-tables"])).content)
     assert figure["data"] == [] and "no relations collection yet" in figure["layout"]["annotations"][0]["text"]
+
+
+def test_it_lists_sequences_fullest_first_and_the_unreadable_ones_as_unknown(
+    target_db: TargetDb, viewer: User, client_for: Callable[[User], Client],
+) -> None:
+    with target_db.connect() as conn:
+        conn.execute("CREATE TABLE badges (id smallserial PRIMARY KEY)")
+        conn.execute("SELECT setval('badges_id_seq', 31129)")                     # 95 % of smallint
+        conn.execute("CREATE TABLE roomy (id bigserial PRIMARY KEY)")
+        conn.execute(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {MONITOR_ROLE}")
+        conn.execute("CREATE SCHEMA vault")
+        conn.execute("CREATE TABLE vault.secrets (id serial PRIMARY KEY)")          # not granted
+    target = target_db.make_target()
+    assert run(target, "sequences").status == "partial"
+    body = client_for(viewer).get(reverse("tables", args=[target.name])).content.decode()
+    section = body[body.index('id="sequences"'):]
+    rows = re.findall(r'<tr data-sequence="([^"]+)" data-status="(\w+)">', section)
+    assert rows == [("public.badges_id_seq", "critical"), ("public.roomy_id_seq", "ok"),
+                    ("vault.secrets_id_seq", "unknown")]
+    assert "95.0 %" in section and "not readable" in section and "public.badges.id" in section

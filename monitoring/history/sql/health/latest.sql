@@ -2,10 +2,15 @@
 -- Everything the health checks read, one row per target (NULLs where a collector stored nothing yet):
 -- the newest database, activity and replication samples; from the newest relations sample the tables
 -- with the oldest relfrozenxid / relminmxid; from the newest sequences snapshot the sequences at or
--- above %(watch)s percent used; the invalid indexes; the freeze settings.
+-- above %(watch)s percent used and those the monitoring role could not read (or found locked); the
+-- invalid indexes; the freeze settings; the target's name and role (for the fixes the checks name).
 SELECT
     t.id AS target_id,
+    tg.name AS target_name,
+    tg.username AS role,
+    coalesce(tg.enabled, true) AS enabled,
     d.captured_at AS database_at,
+    d.stats_reset,
     d.xid_age,
     d.mxid_age,
     d.blks_hit,
@@ -62,6 +67,19 @@ SELECT
             AND (j.item ->> 'percent_used')::float8 >= %(watch)s
     ) AS sequences,
     (
+        SELECT jsonb_agg(jsonb_build_object('schema', j.item ->> 'schema', 'name', j.item ->> 'name')
+                         ORDER BY j.item ->> 'schema', j.item ->> 'name')
+        FROM jsonb_array_elements(s.sequences) AS j(item)
+        WHERE (j.item ->> 'readable')::boolean IS FALSE
+    ) AS unreadable_sequences,
+    (
+        SELECT jsonb_agg(jsonb_build_object('schema', j.item ->> 'schema', 'name', j.item ->> 'name')
+                         ORDER BY j.item ->> 'schema', j.item ->> 'name')
+        FROM jsonb_array_elements(s.sequences) AS j(item)
+        WHERE (j.item ->> 'readable')::boolean IS NOT FALSE
+            AND (j.item ->> 'skipped_locked')::boolean IS TRUE
+    ) AS busy_sequences,
+    (
         SELECT jsonb_agg(i.schema || '.' || i.name ORDER BY i.schema, i.name)
         FROM monitoring_relation AS i
         WHERE i.target_id = t.id
@@ -76,8 +94,10 @@ SELECT
             AND v.name IN ('autovacuum_freeze_max_age', 'autovacuum_multixact_freeze_max_age')
     ) AS freeze_settings
 FROM unnest(%(targets)s::int4[]) AS t(id)
+LEFT JOIN monitoring_target AS tg
+    ON tg.id = t.id
 LEFT JOIN LATERAL (
-    SELECT x.captured_at, x.xid_age, x.mxid_age, x.blks_hit, x.blks_read
+    SELECT x.captured_at, x.stats_reset, x.xid_age, x.mxid_age, x.blks_hit, x.blks_read
     FROM monitoring_database_raw AS x
     WHERE x.target_id = t.id
     ORDER BY x.captured_at DESC

@@ -1,6 +1,7 @@
 /* dbconsole */
--- Indexes, partition indexes folded into their partitioned index. No relation is opened: definitions
--- come from the catalog through pg_get_indexdef(), sizes from pg_class.relpages.
+-- Indexes, partition indexes folded into their partitioned index. No relation is opened and no lock is
+-- taken: sizes come from pg_class.relpages, flags from pg_index. Definitions are read apart
+-- (relations/definitions): deparsing an index locks its table.
 WITH leaf AS (
     SELECT
         coalesce(pg_partition_root(i.indexrelid)::oid, i.indexrelid)::int8 AS root,
@@ -42,9 +43,6 @@ SELECT
         ''
     ) AS constraint_type,
     am.amname AS method,
-    pg_get_indexdef(a.root) AS definition,
-    ARRAY(SELECT pg_get_indexdef(a.root, k, true) FROM generate_series(1, i.indnkeyatts) AS k) AS key_columns,
-    coalesce(pg_get_expr(i.indpred, i.indrelid, true), '') AS predicate,
     a.bytes,
     a.scans,
     a.tup_read,
