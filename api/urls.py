@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.errors import json_not_found
 from api.metrics.view import metrics
-from api.views import advice, backends, docs, history, relations, statements, targets, tokens_page
+from api.views import advice, backends, docs, health, history, relations, statements, targets, tokens_page
 
 
 def open_to_tokens(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,6 +42,7 @@ v1: list[URLPattern | URLResolver] = [
     _api("targets/", targets.TargetList, "targets"),
     _api(T, targets.TargetDetail, "target"),
     _api(T + "check/", targets.TargetCheck, "target-check"),
+    _api(T + "health/", health.Health, "health"),
     _api(T + "statements/", statements.StatementList, "statements"),
     _api(T + "statements/<str:seq>/", statements.StatementDetail, "statement"),
     _api(T + "statements/<str:seq>/series/", statements.StatementSeries, "statement-series"),

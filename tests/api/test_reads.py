@@ -197,3 +197,34 @@ def test_it_shows_the_audit_log_to_admins_only(scene: Scene, admin_user: User, v
     assert api_as(viewer).get("/api/v1/audit/").status_code == 403
     later = timezone.now() - dt.timedelta(minutes=30)
     assert admin.get("/api/v1/audit/", {"from": later.isoformat(), "action": "test."}).json()["results"]
+
+
+def test_it_gives_the_health_of_a_target_in_four_states(scene: Scene, viewer: User, api_as: ApiAs) -> None:
+    body = api_as(viewer).get(base(scene) + "health/").json()
+    assert set(body) == {"status", "checks"}
+    keys = [c["key"] for c in body["checks"]]
+    assert {"wraparound", "sequences", "invalid_indexes", "replication", "collectors", "connections"} <= set(keys)
+    for check in body["checks"]:
+        assert set(check) == {"key", "title", "status", "value", "threshold", "summary", "fix"}
+        assert check["status"] in ("ok", "warning", "critical", "unknown")
+        assert (check["fix"] == "") == (check["status"] == "ok") or check["status"] in ("warning", "critical")
+        if check["threshold"] is not None:
+            assert set(check["threshold"]) == {"key", "level", "value", "unit", "below"}
+    order = {"ok": 0, "unknown": 1, "warning": 2, "critical": 3}
+    assert body["status"] == max((c["status"] for c in body["checks"]), key=order.__getitem__)
+    invalid = next(c for c in body["checks"] if c["key"] == "invalid_indexes")
+    assert invalid["status"] == "warning" and "customers_email_key_broken" in invalid["summary"]
+    sequences = next(c for c in body["checks"] if c["key"] == "sequences")
+    assert sequences["status"] == "critical" and sequences["value"] is not None    # tickets_id_seq at 93 %
+
+
+def test_it_never_says_ok_about_what_it_cannot_see(db: object, viewer: User, api_as: ApiAs) -> None:
+    from monitoring.models import Target
+
+    gone = Target.objects.create(name="nowhere", host="127.0.0.1", port=1, dbname="x", username="x")
+    body = api_as(viewer).get(f"/api/v1/targets/{gone.name}/health/").json()
+    assert body["status"] == "critical"                     # it does not answer: down, and said so
+    reachable = next(c for c in body["checks"] if c["key"] == "reachable")
+    assert reachable["status"] == "critical" and reachable["fix"]
+    blind = [c for c in body["checks"] if c["key"] != "reachable"]
+    assert blind and all(c["status"] == "unknown" and c["fix"] for c in blind)   # never collected: unknown
