@@ -40,11 +40,11 @@ class Scene:
         return found[0]
 
 
-def build(cluster: PgCluster, prefix: str = "api") -> Iterator[Scene]:
+def build(cluster: PgCluster, prefix: str = "api", name: str | None = None) -> Iterator[Scene]:
     """Plant, collect, work, collect, hold a lock, roll up, advise; yields the scene, then forgets it."""
     for db in fresh_database(cluster, prefix=prefix):
         plant_shop(db)
-        target = db.make_target()
+        target = db.make_target(name)
         collect(target, (*COLLECTORS, "replication"))
         with db.connect() as conn:
             for statement in CHANGES:
