@@ -5,6 +5,8 @@ exactly as they were; authentication by token (bearer or basic) unless explicitl
 from __future__ import annotations
 
 import base64
+import json
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -189,3 +191,16 @@ def test_it_reads_the_history_store_only(scene: Scene, viewer: User) -> None:
         assert run(scene.target, "database").ok
         after_collection = sessions(conn)
     assert after_scrapes == before and after_collection == before + 1
+
+
+def test_it_ships_a_grafana_dashboard_on_exported_metrics_only(scene: Scene, viewer: User) -> None:
+    dashboard = json.loads((Path(__file__).resolve().parents[2] / "docs/grafana/dbconsole.json").read_text())
+    exprs = [t["expr"] for panel in dashboard["panels"] for t in panel.get("targets", [])]
+    exprs.append(dashboard["templating"]["list"][1]["definition"])
+    used = {name for expr in exprs for name in re.findall(r"\bdbconsole_[a-z_]+", expr)}
+    _response, samples = scrape(token_for(viewer))
+    # The scene has no replica, slot or standby (the hostile-label test streams to a real standby).
+    exported = set(samples) | {f"dbconsole_replication_{name}" for name in (
+        "lag_seconds", "lag_bytes", "replay_delay_seconds", "slot_retained_bytes")}
+    assert used and used <= exported, sorted(used - exported)
+    assert len({p["id"] for p in dashboard["panels"]}) == len(dashboard["panels"])
