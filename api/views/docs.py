@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from api import queries as q
 from api.schema import documented
 from api.views.base import ApiView
-from dbconsole.access import roles_of
+from dbconsole.access import VIEWER, role_required, roles_of
 
 
 class ApiIndexSerializer(serializers.Serializer[Any]):
@@ -57,5 +57,6 @@ class Schema(SpectacularAPIView):
 
 
 @require_GET
+@role_required(VIEWER)   # under /api/, which the role middleware leaves to the API
 def docs(request: HttpRequest) -> HttpResponse:
     return render(request, "api/docs.html", {"schema_url": reverse("api:schema")})

@@ -83,3 +83,14 @@ def test_it_serves_the_docs_page_to_signed_in_people_from_our_static_files(viewe
     assert "/static/api/docs.js" in html and 'data-schema-url="/api/v1/schema/"' in html
     assert "script-src 'self'" in page["Content-Security-Policy"]
     assert client_for(viewer).get("/static/api/docs.js").status_code == 200
+
+
+def test_it_links_the_tokens_page_from_every_page_and_keeps_the_docs_for_people_with_a_role(
+        viewer: User, client_for: ClientFor) -> None:
+    page = client_for(viewer).get("/audit/").content.decode()
+    assert '<a href="/account/tokens/">API tokens</a>' in page
+    lonely = User.objects.create_user("no-role-docs")
+    client = Client()
+    client.force_login(lonely)
+    assert client.get("/api/v1/docs/").status_code == 403
+    assert client.get("/account/tokens/").status_code == 403    # the role middleware's page
