@@ -46,19 +46,19 @@ def token_for(user: User, name: str = "") -> str:
 class Api:
     """Django's test client speaking to the API with a bearer token (or none)."""
 
-    def __init__(self, token: str | None = None, client: Client | None = None) -> None:
-        self.client = client or Client()
-        self.headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    def __init__(self, token: str | None = None) -> None:
+        # Every request of this client carries the token (Django's Client takes default headers as environ).
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {token}") if token else Client()
 
     def get(self, path: str, params: dict[str, Any] | None = None, **extra: Any) -> Any:
-        return self.client.get(path, params or {}, **self.headers, **extra)
+        return self.client.get(path, params or {}, **extra)
 
     def post(self, path: str, body: Any = None, **extra: Any) -> Any:
         return self.client.post(path, json.dumps(body if body is not None else {}), content_type="application/json",
-                                **self.headers, **extra)
+                                **extra)
 
     def delete(self, path: str, **extra: Any) -> Any:
-        return self.client.delete(path, **self.headers, **extra)
+        return self.client.delete(path, **extra)
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         if method == "GET":

@@ -5,6 +5,7 @@ its ``api_metric_families`` join ``/metrics`` — while the API imports nothing 
 from __future__ import annotations
 
 import importlib
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
-from django.urls import clear_url_caches
+from django.urls import clear_url_caches, include, path
 
 import api.urls
 from tests.api.conftest import Api, token_for
@@ -22,10 +23,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def installed() -> Iterator[None]:
+    """The app installed and the API's URLs built again (as at a start with it), in a URL map of their own:
+    the project's resolvers keep what they resolved before."""
     with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "tests.api.extension_app"]):
         importlib.reload(api.urls)
-        clear_url_caches()
-        yield
+        root = types.ModuleType("extension_root_urls")
+        root.urlpatterns = [path("", include("api.urls"))]  # type: ignore[attr-defined]
+        with override_settings(ROOT_URLCONF=root):
+            clear_url_caches()
+            yield
     importlib.reload(api.urls)
     clear_url_caches()
 

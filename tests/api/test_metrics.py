@@ -89,7 +89,7 @@ def test_it_exports_every_family_of_a_collected_target(scene: Scene, viewer: Use
     assert one(samples, "dbconsole_buffers_written_total", target=t, by="checkpoint") >= 0
     for family in ("activity", "database", "replication"):
         assert now - 3600 < one(samples, "dbconsole_sample_timestamp_seconds", target=t, family=family) <= now
-    opened = defaultdict(int)
+    opened: dict[str, int] = defaultdict(int)
     for rec in scene.outcome.recommendations:
         if rec.status == Status.OPEN:
             opened[rec.severity] += 1

@@ -5,6 +5,7 @@ the token's name."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import threading
 import time
@@ -63,7 +64,7 @@ def test_it_lets_only_reviewers_decide_comment_and_draft(scene: Scene, request: 
         refused(api, "GET", rec_url(scene, rec, "draft/"), None, reviewers, who)
     assert Recommendation.objects.get(pk=rec.pk).status == Status.OPEN   # nothing happened
 
-    token = token_for(people["reviewer"], name="ci-review-bot")
+    token = token_for(request.getfixturevalue("reviewer"), name="ci-review-bot")
     api = Api(token)
     not_yet = api.get(rec_url(scene, rec, "draft/"))
     assert not_yet.status_code == 409 and "accept it first" in not_yet.json()["error"]["message"]
@@ -100,13 +101,12 @@ def test_it_checks_decision_bodies_field_by_field(scene: Scene, reviewer: User, 
         assert response.json()["error"]["field"] == field, body
     applied = api.post(url, {"action": "apply"})
     assert applied.status_code == 409 and applied.json()["error"]["code"] == "invalid_transition"
-    until = (timezone.now() + timezone.timedelta(days=3)).isoformat()
+    until = (timezone.now() + dt.timedelta(days=3)).isoformat()
     snoozed = api.post(url, {"action": "snooze", "until": until})
     assert snoozed.status_code == 200 and snoozed.json()["status"] == "snoozed"
-    not_json = api.client.post(url, "action=accept", content_type="application/x-www-form-urlencoded",
-                               **api.headers)
+    not_json = api.client.post(url, "action=accept", content_type="application/x-www-form-urlencoded")
     assert not_json.status_code == 415 and not_json.json()["error"]["code"] == "unsupported_media_type"
-    broken = api.client.post(url, "{not json", content_type="application/json", **api.headers)
+    broken = api.client.post(url, "{not json", content_type="application/json")
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "malformed_body"
 
 
