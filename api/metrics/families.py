@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 
 from advisor.selectors import open_by_severity
 from api.metrics import extensions, top
+from monitoring.health.feeds import DOWN_STATUSES
 from monitoring.history.selectors.fleet import collector_statuses
 from monitoring.history.selectors.latest import LatestSamples, latest_samples
 from monitoring.models import CollectorStatus, Target
@@ -93,8 +94,11 @@ def _collectors(out: Families, name: str, enabled: bool, statuses: list[Collecto
     ran = [s for s in statuses if s.status != "never" and s.last_attempt_at is not None]
     if enabled and ran:
         latest = max(ran, key=lambda s: s.last_attempt_at or 0)
-        out.gauge("dbconsole_target_up", "1 when the latest collection attempt on the target succeeded, else 0 "
-                  "(no sample: never collected, or disabled).", ["target"]).add_metric([name], int(latest.ok))
+        # "Up" is whether the server answered, not whether we may read everything: a refused login or a
+        # missing grant still answered (collector_success says what we cannot see).
+        out.gauge("dbconsole_target_up", "1 when the server answered the latest collection attempt, 0 when it "
+                  "did not (unreachable, too many connections, timeout); no sample: never collected, or "
+                  "disabled.", ["target"]).add_metric([name], int(latest.status not in DOWN_STATUSES))
     for s in ran:
         labels = [name, s.collector]
         out.gauge("dbconsole_collector_success", "1 when the collector's latest run succeeded (fully or partly).",

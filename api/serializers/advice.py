@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from advisor.models import Category, Severity, Status
-from advisor.review.decisions import TRANSITIONS
+from advisor.review.decisions import MAX_SNOOZE, TRANSITIONS
 from advisor.review.drafting import DRAFTABLE
 from api.serializers import fields
 
@@ -74,8 +75,15 @@ class DecisionSerializer(serializers.Serializer[Any]):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["action"] == "dismiss" and not attrs["reason"].strip():
             raise serializers.ValidationError({"reason": "a dismissal needs a reason"})
-        if attrs["action"] == "snooze" and attrs["until"] is None:
-            raise serializers.ValidationError({"until": "snoozing needs a date"})
+        if attrs["action"] == "snooze":
+            until = attrs["until"]
+            if until is None:
+                raise serializers.ValidationError({"until": "snoozing needs a date"})
+            now = timezone.now()
+            if until <= now:
+                raise serializers.ValidationError({"until": "the snooze date must be in the future"})
+            if until - now > MAX_SNOOZE:
+                raise serializers.ValidationError({"until": "snooze for at most a year"})
         return attrs
 
 

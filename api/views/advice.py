@@ -92,10 +92,7 @@ class RecommendationDecision(ApiView):
         try:
             decide(rec.pk, data["action"], request=django_request(request), comment=data["comment"],
                    reason=data["reason"], until=data["until"])
-        except DecisionError as exc:
-            field = "until" if data["action"] == "snooze" and "snooze" in str(exc) else None
-            if field:
-                raise invalid(field, str(exc), code="invalid_body") from None
+        except DecisionError as exc:   # the body was checked above: what remains is the status
             raise conflict("invalid_transition", str(exc), "action") from None
         rec.refresh_from_db()
         return Response(_detail(rec))

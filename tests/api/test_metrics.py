@@ -204,3 +204,18 @@ def test_it_ships_a_grafana_dashboard_on_exported_metrics_only(scene: Scene, vie
         "lag_seconds", "lag_bytes", "replay_delay_seconds", "slot_retained_bytes")}
     assert used and used <= exported, sorted(used - exported)
     assert len({p["id"] for p in dashboard["panels"]}) == len(dashboard["panels"])
+
+
+def test_it_says_down_for_a_silent_server_and_nothing_for_a_target_never_collected(viewer: User, db: Any) -> None:
+    from monitoring.models import Target
+
+    silent = Target.objects.create(name="silent", host="127.0.0.1", port=1, dbname="x", username="x")
+    Target.objects.create(name="brand-new", host="127.0.0.1", port=1, dbname="x", username="x")
+    assert not run(silent, "activity").ok
+    _response, samples = scrape(token_for(viewer))
+    assert one(samples, "dbconsole_target_up", target="silent") == 0
+    assert one(samples, "dbconsole_collector_success", target="silent", collector="activity") == 0
+    assert one(samples, "dbconsole_collector_consecutive_failures", target="silent", collector="activity") >= 1
+    assert of(samples, "dbconsole_target_up", target="brand-new") == []          # unknown: absent, not 0 or 1
+    assert one(samples, "dbconsole_target_info", target="brand-new", enabled="true") == 1
+    assert of(samples, "dbconsole_connections", target="brand-new") == []
