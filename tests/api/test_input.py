@@ -21,8 +21,8 @@ from tests.support.targets import TargetDb
 pytestmark = pytest.mark.django_db
 ApiAs = Callable[[User | None], Api]
 
-HOSTILE = ["\x00", "a\x00b", "line\nbreak", "\x7f", "١٢", "𝟙𝟚", "²", "99999999999999999999999999", "-1",  # noqa: RUF001 (look-alike digits: the point)
-           "1e3", "0x10", " 5", "x" * 5000, "%", "'; DROP TABLE monitoring_target; --", "\ufffd", "☃"]
+HOSTILE = ["\x00", "a\x00b", "line\nbreak", "١٢", "𝟙𝟚", "²", "99999999999999999999999999", "-1", "1e3",  # noqa: RUF001 (look-alike digits: the point)
+           "x" * 5000, "'; DROP TABLE monitoring_target; --", "☃"]
 DATES = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2025-13-45", "２０２５-01-01T00:00",  # noqa: RUF001 (look-alike digits: the point)
          "2025-01-01T25:00", "2999-01-01T00:00:00Z", "1900-01-01", "yesterday"]
 
