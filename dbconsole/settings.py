@@ -299,7 +299,7 @@ API_RATE = _rate("DBCONSOLE_API_RATE", "600/minute")
 API_WRITE_RATE = _rate("DBCONSOLE_API_WRITE_RATE", "60/minute")
 # /metrics: "token" (an API token as Bearer, or as the basic auth password) or "none" (trusted network only).
 METRICS_AUTH = env_choice("DBCONSOLE_METRICS_AUTH", "token", ("token", "none"))
-METRICS_TOP_STATEMENTS = env_int("DBCONSOLE_METRICS_TOP_STATEMENTS", 20, minimum=0, maximum=200)
+METRICS_TOP_STATEMENTS = env_int("DBCONSOLE_METRICS_TOP_STATEMENTS", 10, minimum=0, maximum=200)
 # The rate limiter counts in Redis, shared by every web worker ("default" stays Django's in-process cache).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -110,8 +110,6 @@ def _collectors(out: Families, name: str, enabled: bool, statuses: list[Collecto
         if s.last_duration_ms is not None:
             out.gauge("dbconsole_collector_duration_seconds", "How long the collector's latest run took.",
                       ["target", "collector"]).add_metric(labels, s.last_duration_ms / 1000)
-        out.gauge("dbconsole_collector_consecutive_failures", "Failed runs of the collector in a row.",
-                  ["target", "collector"]).add_metric(labels, s.consecutive_failures)
 
 
 def _set(out: Families, kind: Callable[[str, str, list[str]], Any], metric: str, doc: str, labels: list[str],
@@ -216,5 +214,3 @@ def _statements(out: Families, name: str, rows: list[Any]) -> None:
           STATEMENT_LABELS).add_metric(labels, s.calls)
         c("dbconsole_statement_time_seconds", "Execution + planning time of a top statement.",
           STATEMENT_LABELS).add_metric(labels, s.time_seconds)
-        c("dbconsole_statement_rows", "Rows returned or affected by a top statement.",
-          STATEMENT_LABELS).add_metric(labels, s.rows)

@@ -66,7 +66,6 @@ def test_it_exports_every_family_of_a_collected_target(scene: Scene, viewer: Use
         stamp = one(samples, "dbconsole_collector_last_success_timestamp_seconds", target=t, collector=collector)
         assert now - 3600 < stamp <= now
         assert one(samples, "dbconsole_collector_duration_seconds", target=t, collector=collector) > 0
-        assert one(samples, "dbconsole_collector_consecutive_failures", target=t, collector=collector) == 0
     states = {labels["state"]: v for labels, v in samples["dbconsole_connections"] if labels["target"] == t}
     assert set(states) == {"active", "idle", "idle_in_transaction", "idle_in_transaction_aborted", "other"}
     assert states["idle_in_transaction"] >= 1      # the chain's holder, when the activity sample was taken
@@ -96,7 +95,7 @@ def test_it_exports_every_family_of_a_collected_target(scene: Scene, viewer: Use
     for severity in ("info", "warning", "critical"):
         assert one(samples, "dbconsole_recommendations_open", target=t, severity=severity) == opened[severity]
     top = [labels for labels, _v in samples["dbconsole_statement_calls_total"] if labels["target"] == t]
-    assert 0 < len(top) <= 20
+    assert 0 < len(top) <= 10
     lookup = [labels for labels in top if labels["database"] == scene.db.dbname and labels["user"] == "postgres"]
     assert lookup and all(len(labels["fingerprint"]) == 8 and labels["queryid"].lstrip("-").isdigit()
                           for labels in top)
@@ -215,7 +214,6 @@ def test_it_says_down_for_a_silent_server_and_nothing_for_a_target_never_collect
     _response, samples = scrape(token_for(viewer))
     assert one(samples, "dbconsole_target_up", target="silent") == 0
     assert one(samples, "dbconsole_collector_success", target="silent", collector="activity") == 0
-    assert one(samples, "dbconsole_collector_consecutive_failures", target="silent", collector="activity") >= 1
     assert of(samples, "dbconsole_target_up", target="brand-new") == []          # unknown: absent, not 0 or 1
     assert one(samples, "dbconsole_target_info", target="brand-new", enabled="true") == 1
     assert of(samples, "dbconsole_connections", target="brand-new") == []

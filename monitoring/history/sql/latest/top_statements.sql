@@ -3,7 +3,8 @@
 -- collection, with their cumulative counters as of the statements rollup's watermark (``through``):
 -- the target's latest day row (cumulative since the first collection, through the end of that day)
 -- plus its latest hour row of the following day (cumulative within that day). Counters only ever grow,
--- so they are Prometheus counters. The text is represented by its digest only.
+-- so they are Prometheus counters. Ranking reads two arrays per row; the other counters are picked for
+-- the chosen statements only (dbconsole_pick detoasts an array once). The text is only its digest.
 WITH h AS (
     SELECT t.id AS target_id, x.hour, x.through, x.calls, x.exec_us, x.plan_us, x.rows
     FROM unnest(%(targets)s::int4[]) AS t(id)
@@ -27,43 +28,59 @@ d AS (
         LIMIT 1
     ) AS x
 ),
-cumulative AS (
+ranked AS (
     SELECT
         h.target_id,
-        h.through,
-        u.seq::int4 AS seq,
-        coalesce(u.h_calls, 0) + coalesce(u.d_calls, 0) AS calls,
-        coalesce(u.h_exec, 0) + coalesce(u.d_exec, 0) + coalesce(u.h_plan, 0) + coalesce(u.d_plan, 0) AS time_us,
-        coalesce(u.h_rows, 0) + coalesce(u.d_rows, 0) AS rows,
-        row_number() OVER (
-            PARTITION BY h.target_id
-            ORDER BY coalesce(u.h_exec, 0) + coalesce(u.d_exec, 0) + coalesce(u.h_plan, 0) + coalesce(u.d_plan, 0) DESC,
-                u.seq
-        ) AS rank
+        array_agg(top.seq ORDER BY top.time_us DESC, top.seq) AS seqs,
+        array_agg(top.time_us ORDER BY top.time_us DESC, top.seq) AS times
     FROM h
     LEFT JOIN d
         ON d.target_id = h.target_id
-    CROSS JOIN LATERAL unnest(h.calls, h.exec_us, h.plan_us, h.rows, d.calls, d.exec_us, d.plan_us, d.rows)
-        WITH ORDINALITY AS u(h_calls, h_exec, h_plan, h_rows, d_calls, d_exec, d_plan, d_rows, seq)
+    CROSS JOIN LATERAL (
+        SELECT
+            u.seq::int4 AS seq,
+            coalesce(u.h_exec, 0) + coalesce(u.h_plan, 0) + coalesce(u.d_exec, 0) + coalesce(u.d_plan, 0) AS time_us
+        FROM unnest(h.exec_us, h.plan_us, d.exec_us, d.plan_us) WITH ORDINALITY AS u(h_exec, h_plan, d_exec, d_plan, seq)
+        ORDER BY 2 DESC, 1
+        LIMIT %(top)s
+    ) AS top
+    WHERE top.time_us > 0
+    GROUP BY h.target_id
+),
+picked AS (
+    SELECT
+        r.target_id,
+        h.through,
+        r.seqs,
+        r.times,
+        dbconsole_pick(h.calls, r.seqs) AS h_calls,
+        dbconsole_pick(d.calls, r.seqs) AS d_calls,
+        dbconsole_pick(h.rows, r.seqs) AS h_rows,
+        dbconsole_pick(d.rows, r.seqs) AS d_rows
+    FROM ranked AS r
+    JOIN h
+        ON h.target_id = r.target_id
+    LEFT JOIN d
+        ON d.target_id = r.target_id
 )
 SELECT
-    c.target_id,
-    c.through,
-    c.seq,
+    p.target_id,
+    p.through,
+    u.seq,
     s.queryid,
     s.datname,
     s.usename,
     s.toplevel,
     coalesce(left(q.digest, 8), '') AS fingerprint,
-    c.calls,
-    c.time_us,
-    c.rows
-FROM cumulative AS c
+    u.h_calls + u.d_calls AS calls,
+    u.time_us,
+    u.h_rows + u.d_rows AS rows
+FROM picked AS p
+CROSS JOIN LATERAL unnest(p.seqs, p.times, p.h_calls, p.d_calls, p.h_rows, p.d_rows)
+    WITH ORDINALITY AS u(seq, time_us, h_calls, d_calls, h_rows, d_rows, rank)
 JOIN monitoring_statement AS s
-    ON s.target_id = c.target_id
-    AND s.seq = c.seq
+    ON s.target_id = p.target_id
+    AND s.seq = u.seq
 LEFT JOIN monitoring_querytext AS q
     ON q.id = s.text_id
-WHERE c.rank <= %(top)s
-    AND c.time_us > 0
-ORDER BY c.target_id, c.rank
+ORDER BY p.target_id, u.rank
