@@ -335,5 +335,6 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "api.serializers.relations.GRADES",
         "FindingLevelEnum": "api.serializers.targets.LEVELS",
         "CollectionStatusEnum": "api.serializers.targets.COLLECTION",
+        "VerdictEnum": "dbconsole.verdicts.STATUSES",
     },
 }

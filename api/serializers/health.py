@@ -17,7 +17,7 @@ class BoundSerializer(serializers.Serializer[Any]):
     below = serializers.BooleanField(help_text="Reached by falling under it (a cache hit ratio).")
 
 
-class CheckSerializer(serializers.Serializer[Any]):
+class HealthCheckSerializer(serializers.Serializer[Any]):
     key = serializers.CharField()
     title = serializers.CharField()
     status = serializers.ChoiceField(list(STATUSES), help_text="unknown: we cannot see (fix says how to).")
@@ -29,4 +29,4 @@ class CheckSerializer(serializers.Serializer[Any]):
 
 class HealthSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(list(STATUSES), help_text="The worst of the checks.")
-    checks = CheckSerializer(many=True, help_text="Worst first.")
+    checks = HealthCheckSerializer(many=True, help_text="Worst first.")

@@ -60,7 +60,7 @@ class FindingSerializer(serializers.Serializer[Any]):
     hint = serializers.CharField()
 
 
-class CheckSerializer(serializers.Serializer[Any]):
+class TargetCheckSerializer(serializers.Serializer[Any]):
     connected = serializers.BooleanField()
     server_version_num = serializers.IntegerField(allow_null=True)
     worst = serializers.ChoiceField(LEVELS)

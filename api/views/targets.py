@@ -17,7 +17,7 @@ from api.errors import invalid
 from api.params import path_param
 from api.schema import documented
 from api.serializers.common import paged
-from api.serializers.targets import AddTargetSerializer, CheckSerializer, TargetSerializer
+from api.serializers.targets import AddTargetSerializer, TargetCheckSerializer, TargetSerializer
 from api.views.base import ApiView, django_request, target
 from dbconsole.access import ADMIN, VIEWER
 from monitoring.history.selectors.fleet import FleetRow, fleet
@@ -116,9 +116,10 @@ class TargetCheck(ApiView):
 
     @documented(op="target_check",
                 summary="Check what dbconsole can see on a target (admin)", path=[NAME], write=True,
-                tags=["targets"], request=None, responses={200: CheckSerializer})
+                tags=["targets"], request=None, responses={200: TargetCheckSerializer})
     def post(self, request: Request, name: str) -> Response:
         # A target that does not answer is a finding of the report (connection: error), not an exception.
         report = check_target(target(name))
-        return Response(CheckSerializer({"connected": report.connected, "server_version_num": report.server_version_num,
-                                         "worst": report.worst, "findings": report.findings}).data)
+        return Response(TargetCheckSerializer({
+            "connected": report.connected, "server_version_num": report.server_version_num, "worst": report.worst,
+            "findings": report.findings}).data)
