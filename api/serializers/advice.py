@@ -102,7 +102,7 @@ class DraftSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(help_text="The migration (or rollback) as a file to review and run.")
     recommendations = serializers.ListField(child=serializers.IntegerField(), help_text="Included in the draft.")
     excluded = ExcludedSerializer(many=True)
-    lint = serializers.JSONField(help_text="The migration linter's report on the SQL.")
+    lint = serializers.JSONField(help_text="The migration linter's report on the SQL (on the rollback for it).")
 
 
 class RunQueuedSerializer(serializers.Serializer[Any]):

@@ -141,7 +141,7 @@ class RecommendationDraft(ApiView):
             "format": values["format"], "filename": filename, "text": text,
             "recommendations": [r.pk for r in outcome.included],
             "excluded": [{"id": r.pk, "reason": why} for r, why in outcome.excluded],
-            "lint": draft.lint.to_dict(),
+            "lint": (draft.rollback_lint if values["format"] == "rollback" else draft.lint).to_dict(),
         }).data)
 
 
