@@ -10,6 +10,7 @@ COPY dbconsole dbconsole
 COPY monitoring monitoring
 COPY advisor advisor
 COPY alerts alerts
+COPY api api
 COPY templates templates
 COPY static static
 RUN pip install --no-cache-dir . \

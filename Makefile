@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_TEST_PACKAGES := postgresql-15 postgresql-15-hypopg redis-server chromium
+APT_TEST_PACKAGES := postgresql-15 postgresql-15-hypopg redis-server chromium curl jq
 
 .PHONY: run test lint typecheck pytest bench system-deps venv clean-state help
 
@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy pgsql dbconsole monitoring advisor alerts bench tests
+	$(VENV)/bin/mypy pgsql dbconsole monitoring advisor alerts api bench tests
 
 pytest: $(STAMP) system-deps
 	$(VENV)/bin/pytest

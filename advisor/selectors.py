@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
-from advisor.models import AdvisorRun, Decision, MachineFacts, Recommendation, Status
+from advisor.models import AdvisorRun, Decision, MachineFacts, Recommendation, Severity, Status
 from monitoring.models import Target
 
 # Open and accepted first (they need someone), then snoozed, applied, dismissed, resolved.
@@ -89,3 +89,13 @@ def last_runs(target_ids: list[int]) -> dict[int, AdvisorRun]:
     """Each target's newest finished advisor run. One query."""
     return {r.target_id: r for r in AdvisorRun.objects.filter(target_id__in=target_ids, finished_at__isnull=False)
             .order_by("target_id", "-started_at").distinct("target_id")}
+
+
+def open_by_severity(target_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Open recommendations per target and severity (every severity present, 0 when none). One query."""
+    counts = {t: dict.fromkeys(Severity.values, 0) for t in target_ids}
+    rows = (Recommendation.objects.filter(target_id__in=target_ids, status=Status.OPEN)
+            .values_list("target_id", "severity").annotate(n=Count("pk")).order_by())
+    for target_id, severity, n in rows:
+        counts[target_id][severity] = n
+    return counts

@@ -14,7 +14,7 @@ from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 ORDER = ["make_run", "p1_collection", "p2_storage", "p3_queries_page", "p4_fleet", "p5_tpch", "p6_oltp",
-         "p6_star", "p7_alerts"]
+         "p6_star", "p7_alerts", "p8_api"]
 
 
 def available() -> list[str]:

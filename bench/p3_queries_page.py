@@ -36,10 +36,11 @@ GOAL_MS = 150
 
 
 @contextlib.contextmanager
-def history_store(*, keep: bool = False) -> Iterator[tuple[PgCluster, bool]]:
+def history_store(*, keep: bool = False, name: str = "p3") -> Iterator[tuple[PgCluster, bool]]:
     """A migrated PostgreSQL 18 history store on 127.0.0.1, destroyed on exit (no target needed);
-    ``keep`` leaves it (stopped) for the next ``keep`` run, which reuses it. Yields (cluster, fresh)."""
-    root = STATE / "p3"
+    ``keep`` leaves it (stopped) for the next ``keep`` run, which reuses it. Yields (cluster, fresh).
+    ``name`` is the folder under the bench state (another benchmark reusing this one keeps its own)."""
+    root = STATE / name
     fresh = not (keep and (root / "history" / "PG_VERSION").exists())
     if fresh:
         shutil.rmtree(root, ignore_errors=True)

@@ -68,7 +68,8 @@ def role_required(role: str) -> Callable[[Callable[..., HttpResponse]], Callable
 class RoleRequiredMiddleware:
     """After login, every page still needs at least one role (login itself and logout are exempt)."""
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+    # The API and /metrics check roles themselves and answer in their own formats (JSON, text).
+    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/metrics")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

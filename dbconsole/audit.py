@@ -1,4 +1,8 @@
-"""Write the audit trail. Every state-changing action calls ``record`` in the same transaction."""
+"""Write the audit trail. Every state-changing action calls ``record`` in the same transaction.
+
+An authentication layer may leave ``request.audit_context`` (a dict): ``record`` adds it to the details,
+so an action taken with an API token names the token (``api_token``) wherever the action is recorded.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +45,9 @@ def record(
         name = "anonymous"
     else:
         name = f"cli:{_os_user()}"
+    context = getattr(request, "audit_context", None)
+    if isinstance(context, dict):
+        details = {**details, **context}
     return AuditEvent.objects.create(
         actor=user,
         actor_name=name,

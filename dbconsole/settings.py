@@ -12,6 +12,7 @@ Two shapes:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import django_stubs_ext
@@ -307,3 +308,61 @@ DEFAULT_FROM_EMAIL = env_str("DBCONSOLE_EMAIL_FROM", "dbconsole@localhost")
 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1   # short tasks on several queues: do not hoard
 CELERY_TASK_ACKS_LATE = False           # a collection killed half-way is simply the next run's job
+
+# -- API (api/): JSON API /api/v1/, API tokens, Prometheus /metrics --------------------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "api"]
+
+
+def _rate(name: str, value: str) -> str:
+    """A DRF rate such as 600/minute; anything else stops the process at start, naming the variable."""
+    if not re.fullmatch(r"[1-9][0-9]{0,6}/(second|minute|hour|day)", value):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate like 600/minute (per second, minute, hour, day)")
+    return value
+
+
+# Rate limits per API token (per user for a signed-in browser); writes count against both.
+API_RATE = _rate("DBCONSOLE_API_RATE", env_str("DBCONSOLE_API_RATE", "600/minute"))
+API_WRITE_RATE = _rate("DBCONSOLE_API_WRITE_RATE", env_str("DBCONSOLE_API_WRITE_RATE", "60/minute"))
+# /metrics: "token" (an API token as Bearer, or as the basic auth password) or "none" (trusted network only).
+METRICS_AUTH = env_choice("DBCONSOLE_METRICS_AUTH", "token", ("token", "none"))
+METRICS_TOP_STATEMENTS = env_int("DBCONSOLE_METRICS_TOP_STATEMENTS", 10, minimum=0, maximum=200)
+# The rate limiter counts in Redis, shared by every web worker ("default" stays Django's in-process cache).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dbconsole-api", "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication", "api.auth.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRate", "api.throttling.TokenWriteRate"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE, "api_write": API_WRITE_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,      # ?format= belongs to the draft endpoint, not to content negotiation
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dbconsole API",
+    "DESCRIPTION": "PostgreSQL health and optimization: targets, health, statements, indexes, tables, locks, "
+                   "connections, settings, recommendations and the audit log. Authenticate with "
+                   "`Authorization: Bearer <token>` (manage.py api-token create USERNAME). Errors are "
+                   '`{"error": {"code", "message", "field"}}`; lists page with `cursor`.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "SERVE_PERMISSIONS": REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationStatusEnum": "advisor.models.Status",
+        "GradeEnum": "api.serializers.relations.GRADES",
+        "FindingLevelEnum": "api.serializers.targets.LEVELS",
+        "CollectionStatusEnum": "api.serializers.targets.COLLECTION",
+        "VerdictEnum": "dbconsole.verdicts.STATUSES",
+    },
+}

@@ -84,15 +84,16 @@ def _t(key: str, unit: str, doc: str, **levels: Any) -> Threshold:
     return Threshold(key=key, unit=unit, doc=doc, **levels)
 
 
-DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
+_LISTED = (
     # -- sessions (health: live and from the newest activity sample) ---------------------------------
     _t("long_query_seconds", "seconds", "the longest running query", warning=5 * MINUTE, critical=HOUR),
     _t("idle_in_transaction_seconds", "seconds", "the longest session idle in a transaction (history)",
        warning=MINUTE, critical=15 * MINUTE),
     _t("idle_in_transaction_sessions", "sessions", "sessions idle in a transaction now (live)", warning=1),
     _t("blocked_sessions", "sessions", "sessions waiting on a lock", warning=1, critical=5),
-    _t("lock_wait_seconds", "seconds", "the longest wait of the lock incidents over the range (overview headline, "
-       "fleet badge)", warning=10, critical=5 * MINUTE),
+    # One grade for one fact, wherever it is shown: the headline's lock incidents and the lock_wait alert.
+    _t("lock_wait_seconds", "seconds", "the longest a session of a lock chain has waited (lock incidents over the "
+       "range on the overview headline and fleet badge; the lock_wait alert)", warning=20, critical=5 * MINUTE),
     _t("connection_saturation", "ratio", "client connections / max_connections (live) or usable slots",
        warning=0.80, critical=0.95),
     _t("cache_hit_ratio", "ratio", "blocks found in shared buffers / blocks requested", below=True,
@@ -154,8 +155,6 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
     _t("long_query_untimed_seconds", "seconds", "longest query in the window while statement_timeout is off",
        info=HOUR),
     # -- alert rules (alerts/rules/; the ones above are read by alert rules too) ------------------------
-    _t("lock_wait_seconds", "seconds", "the longest a session of a lock chain has waited (locks collector)",
-       warning=20, critical=5 * MINUTE),
     _t("long_transaction_seconds", "seconds", "the oldest open transaction", warning=30 * MINUTE,
        critical=2 * HOUR),
     _t("collector_failures", "runs", "consecutive failed runs of one collector", warning=3),
@@ -176,7 +175,11 @@ DEFAULTS: dict[str, Threshold] = {t.key: t for t in (
        warning=15 * MINUTE),
     _t("disk_full_days", "days", "days until the database reaches its size limit at the growth of the last "
        "day (only where the limit is given)", below=True, warning=14, critical=3),
-)}
+)
+DEFAULTS: dict[str, Threshold] = {t.key: t for t in _LISTED}
+# A key listed twice would silently keep only its last grades: one fact, one threshold.
+if len(DEFAULTS) != len(_LISTED):
+    raise ImportError(f"thresholds listed twice: {sorted({t.key for t in _LISTED if list(_LISTED).count(t) > 1})}")
 KEYS = tuple(DEFAULTS)
 
 

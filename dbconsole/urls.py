@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("advisor.urls")),
     path("", include("alerts.urls")),
+    path("", include("api.urls")),
 ]

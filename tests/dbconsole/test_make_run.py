@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
+import json
 import os
 import pwd
 import re
@@ -274,6 +275,8 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
             time.sleep(1)
         assert connections >= 3, now
 
+        check_api(opener, home, ports)
+
         plan = explain_a_demo_statement(opener, ports["web"], home)
         assert "permission denied" not in plan and 'data-node="' in plan, plan[-3000:]
 
@@ -323,6 +326,25 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
         assert second.process.wait(timeout=90) == 0
     time.sleep(1)
     assert leftovers(home, ports) == []
+
+
+def check_api(opener: urllib.request.OpenerDirector, home: Path, ports: dict[str, int]) -> None:
+    """The API, its docs page and /metrics on the demo, with a token made as the README says."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBCONSOLE_", "DATABASE_URL", "REDIS_URL"))}
+    env.update(DBCONSOLE_HOME=str(home), DBCONSOLE_PG_PORT=str(ports["pg"]), DBCONSOLE_REDIS_PORT=str(ports["redis"]))
+    made = subprocess.run([sys.executable, "manage.py", "api-token", "create", "admin", "--name", "make-run"],
+                          cwd=ROOT, env=env, text=True, capture_output=True, timeout=240, check=False)
+    assert made.returncode == 0 and re.fullmatch(r"dbc_[A-Za-z0-9_-]{43}\n", made.stdout), made.stderr
+    bearer = {"Authorization": f"Bearer {made.stdout.strip()}"}
+    base = f"http://127.0.0.1:{ports['web']}"
+    health = json.loads(urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/targets/demo/health/",
+                                                                      headers=bearer), timeout=60).read())
+    assert health["status"] in ("ok", "warning", "critical", "unknown") and health["checks"]
+    metrics = urllib.request.urlopen(urllib.request.Request(f"{base}/metrics", headers=bearer), timeout=60).read()
+    assert b'dbconsole_target_info{enabled="true",server_version=' in metrics
+    docs = opener.open(f"{base}/api/v1/docs/").read().decode()
+    assert "swagger-ui-bundle.js" in docs
+    assert opener.open(f"{base}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status == 200
 
 
 def test_it_runs_a_manage_command_without_make_run_and_stops_the_store_after(
