@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
-import json
 import os
 import pwd
 import re
@@ -35,6 +34,8 @@ import pytest
 from dbconsole.embedded import home as embedded_home
 from dbconsole.embedded.demo.server import hypopg_bindir
 from dbconsole.embedded.pgcluster import SYSTEM_USER, free_port, port_is_free, recorded_port
+from tests.alerts.receiver import Receiver, http_receiver
+from tests.dbconsole.stack_checks import add_webhook, check_api, check_lock_chain_alert
 from tests.support import components
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -197,7 +198,14 @@ def explain_a_demo_statement(opener: urllib.request.OpenerDirector, port: int, h
     return str(opener.open(request).read().decode())
 
 
-def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: tuple[Path, dict[str, int]]) -> None:
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with http_receiver() as r:
+        yield r
+
+
+def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: tuple[Path, dict[str, int]],
+                                                                   receiver: Receiver) -> None:
     home, ports = stack_home
     # Something holds the configured store port at the first start: the store must go elsewhere, and
     # bootstrap, the workers and the web server must all follow it there.
@@ -264,6 +272,7 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
             assert (home / name).stat().st_uid == expected_uid, name
 
         opener = login(ports["web"], password)
+        add_webhook(home, ports, receiver)
         overview = opener.open(f"http://127.0.0.1:{ports['web']}/t/demo/").read().decode()
         assert "demo" in overview
         deadline = time.monotonic() + 60
@@ -291,6 +300,8 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
         assert 'data-kind="missing_index"' in advice, "\n".join(stack.output[-40:])
         if bindir is not None:
             assert "checked with HypoPG" in advice
+
+        check_lock_chain_alert(opener, ports["web"], receiver)
 
         # The terminal kept to warnings and errors, so the ready line stayed in sight; the logs have it all.
         after_ready = stack.output[stack.output.index(ready) + 1:]
@@ -326,25 +337,6 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
         assert second.process.wait(timeout=90) == 0
     time.sleep(1)
     assert leftovers(home, ports) == []
-
-
-def check_api(opener: urllib.request.OpenerDirector, home: Path, ports: dict[str, int]) -> None:
-    """The API, its docs page and /metrics on the demo, with a token made as the README says."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DBCONSOLE_", "DATABASE_URL", "REDIS_URL"))}
-    env.update(DBCONSOLE_HOME=str(home), DBCONSOLE_PG_PORT=str(ports["pg"]), DBCONSOLE_REDIS_PORT=str(ports["redis"]))
-    made = subprocess.run([sys.executable, "manage.py", "api-token", "create", "admin", "--name", "make-run"],
-                          cwd=ROOT, env=env, text=True, capture_output=True, timeout=240, check=False)
-    assert made.returncode == 0 and re.fullmatch(r"dbc_[A-Za-z0-9_-]{43}\n", made.stdout), made.stderr
-    bearer = {"Authorization": f"Bearer {made.stdout.strip()}"}
-    base = f"http://127.0.0.1:{ports['web']}"
-    health = json.loads(urllib.request.urlopen(urllib.request.Request(f"{base}/api/v1/targets/demo/health/",
-                                                                      headers=bearer), timeout=60).read())
-    assert health["status"] in ("ok", "warning", "critical", "unknown") and health["checks"]
-    metrics = urllib.request.urlopen(urllib.request.Request(f"{base}/metrics", headers=bearer), timeout=60).read()
-    assert b'dbconsole_target_info{enabled="true",server_version=' in metrics
-    docs = opener.open(f"{base}/api/v1/docs/").read().decode()
-    assert "swagger-ui-bundle.js" in docs
-    assert opener.open(f"{base}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status == 200
 
 
 def test_it_runs_a_manage_command_without_make_run_and_stops_the_store_after(
