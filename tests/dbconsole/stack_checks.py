@@ -72,3 +72,18 @@ def check_lock_chain_alert(opener: urllib.request.OpenerDirector, port: int, rec
         page = opener.open(f"http://127.0.0.1:{port}/t/demo/alerts/").read().decode()
         time.sleep(1)
     assert "lock_wait" in page and re.search(r"demo-batch-job", page), page[-2000:]
+
+
+def check_headline(opener: urllib.request.OpenerDirector, port: int) -> None:
+    """The overview's headline over the default range names the demo's planted problems, each with its
+    status: the lock incidents, the 93 % sequence, the missing indexes and the table with autovacuum off."""
+    page = opener.open(f"http://127.0.0.1:{port}/t/demo/").read().decode()
+    found = re.search(r'<section class="headline"[^>]*>(.*?)</section>', page, re.DOTALL)
+    assert found is not None, page[-3000:]
+    headline = found.group(1)
+    items = dict(re.findall(r'data-item="([^"]+)" data-status="([^"]+)"', headline))
+    assert items.get("locks") in ("warning", "critical"), items
+    assert items.get("check:sequences") in ("warning", "critical") and "tickets_id_seq" in headline, items
+    advisor = {key: status for key, status in items.items() if key.startswith("advisor:")}
+    assert "warning" in advisor.values() or "critical" in advisor.values(), items
+    assert "index" in headline.lower() and "autovacuum" in headline.lower(), headline[-3000:]

@@ -35,7 +35,7 @@ from dbconsole.embedded import home as embedded_home
 from dbconsole.embedded.demo.server import hypopg_bindir
 from dbconsole.embedded.pgcluster import SYSTEM_USER, free_port, port_is_free, recorded_port
 from tests.alerts.receiver import Receiver, http_receiver
-from tests.dbconsole.stack_checks import add_webhook, check_api, check_lock_chain_alert
+from tests.dbconsole.stack_checks import add_webhook, check_api, check_headline, check_lock_chain_alert
 from tests.support import components
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -302,6 +302,7 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
             assert "checked with HypoPG" in advice
 
         check_lock_chain_alert(opener, ports["web"], receiver)
+        check_headline(opener, ports["web"])
 
         # The terminal kept to warnings and errors, so the ready line stayed in sight; the logs have it all.
         after_ready = stack.output[stack.output.index(ready) + 1:]
