@@ -13,8 +13,10 @@ Fixtures a test can ask for:
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,7 +43,19 @@ def pytest_configure(config: pytest.Config) -> None:
     """
     if config.option.basetemp is None:
         checkout = hashlib.blake2b(str(config.rootpath).encode(), digest_size=4).hexdigest()
-        config.option.basetemp = str(Path(tempfile.gettempdir()) / f"dbconsole-pytest-{checkout}")
+        base = Path(tempfile.gettempdir()) / f"dbconsole-pytest-{checkout}"
+        # pytest empties its root at start: a second session in the same checkout (one test run beside
+        # the whole suite) takes a folder of its own instead of deleting the running suite's clusters.
+        lock = open(f"{base}.lock", "w")  # noqa: SIM115  (held for the whole session)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            base = Path(f"{base}-{os.getpid()}")
+            config.add_cleanup(lambda: shutil.rmtree(base, ignore_errors=True))
+        else:
+            config.add_cleanup(lock.close)
+        config.option.basetemp = str(base)
 
 
 @pytest.fixture(scope="session")

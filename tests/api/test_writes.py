@@ -190,6 +190,8 @@ def test_it_lets_only_operators_signal_a_backend(action: str, pg18_db: TargetDb,
         victim.close()
         with pg18_db.connect() as setup:
             setup.execute(f"DROP ROLE IF EXISTS {victim_user}")
+            # The monitoring role is the cluster's, shared by later tests that expect it without the grant.
+            setup.execute(f"REVOKE pg_signal_backend FROM {MONITOR_ROLE}")
     events = list(AuditEvent.objects.filter(action=f"backend.{action}", target=target).order_by("at"))
     assert [e.details["ok"] for e in events] == [False, True]
     assert events[-1].details["application_name"] == "api-victim" and events[-1].details["api_token"]
