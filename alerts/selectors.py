@@ -7,6 +7,8 @@
 * ``recent_notifications(limit, failed_only=False)`` → notifications with their attempts.
 * ``rule_rows(target)`` → every rule with its effective settings, thresholds and latest verdict.
 * ``silences(active_only)``.
+* for the API (``api``): ``alert_list`` (alerts over a time range, by state, keyset-paged), ``alert_row``,
+  ``silence_list``, ``firing_counts`` (``/metrics``), ``rule_keys``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from alerts.evaluation.routing import active_silences, silenced_by
 from alerts.evaluation.settings import Effective, effective
 from alerts.models import Alert, AlertState, Channel, DeliveryAttempt, Notification, Silence, TargetEvaluation
 from alerts.models.alert import OPEN_STATES
+from alerts.models.channel import SEVERITIES
 from alerts.models.delivery import DeliveryState
 from alerts.rules import registry
 from alerts.rules.base import Rule
@@ -58,23 +61,37 @@ def board(target: Target | None = None, history_days: int = 7) -> Board:
     out = Board()
     for alert in Alert.objects.filter(scope, state__in=OPEN_STATES).select_related("target", "acknowledged_by") \
             .order_by("-severity", "-started_at"):
-        silence = silenced_by(alert, silences)
-        if alert.state == AlertState.FIRING and (silence is not None or alert.inhibited):
-            out.silenced.append(AlertRow(alert, "inhibited" if alert.inhibited and silence is None else "silenced",
-                                         _since(alert.fired_at, now), silence))
-        elif alert.state == AlertState.FIRING:
-            out.firing.append(AlertRow(alert, "firing", _since(alert.fired_at, now)))
+        row = _row(alert, silences, now)
+        if row.status in ("silenced", "inhibited"):
+            out.silenced.append(row)
+        elif row.status == "firing":
+            out.firing.append(row)
         else:
-            out.pending.append(AlertRow(alert, "pending", _since(alert.started_at, now), silence))
+            out.pending.append(row)
     out.firing.sort(key=lambda r: ({"critical": 0, "warning": 1}.get(r.alert.severity, 2), -r.duration_seconds))
     if history_days:
         for alert in (Alert.objects.filter(scope, state=AlertState.RESOLVED,
                                            resolved_at__gte=now - dt.timedelta(days=history_days))
                       .select_related("target").order_by("-resolved_at")[:HISTORY_LIMIT]):
-            began = alert.fired_at or alert.started_at
-            end = alert.resolved_at or now
-            out.history.append(AlertRow(alert, "resolved", (end - began).total_seconds()))
+            out.history.append(_row(alert, silences, now))
     return out
+
+
+def _row(alert: Alert, silences: list[Silence], now: dt.datetime) -> AlertRow:
+    """The alert as the pages and the API show it: firing, pending, silenced, inhibited, resolved or cleared,
+    with how long it has been (or was) in that state."""
+    if alert.state == AlertState.FIRING:
+        silence = silenced_by(alert, silences)
+        if silence is not None or alert.inhibited:
+            status = "inhibited" if alert.inhibited and silence is None else "silenced"
+            return AlertRow(alert, status, _since(alert.fired_at, now), silence)
+        return AlertRow(alert, "firing", _since(alert.fired_at, now))
+    if alert.state == AlertState.PENDING:
+        return AlertRow(alert, "pending", _since(alert.started_at, now), silenced_by(alert, silences))
+    began = alert.fired_at or alert.started_at
+    end = alert.resolved_at or alert.cleared_at or alert.last_seen_at
+    status = "resolved" if alert.state == AlertState.RESOLVED else "cleared"
+    return AlertRow(alert, status, max(0.0, (end - began).total_seconds()))
 
 
 def _since(at: dt.datetime | None, now: dt.datetime) -> float:
@@ -83,6 +100,123 @@ def _since(at: dt.datetime | None, now: dt.datetime) -> float:
 
 def alert_of(pk: int) -> Alert | None:
     return Alert.objects.select_related("target", "acknowledged_by").filter(pk=pk).first()
+
+
+# -- the API's reads: alerts over a time range, one alert, silences, firing counts for /metrics ----------
+
+LISTED_STATES = ("firing", "pending", "silenced", "inhibited", "resolved")
+_STORED = {"firing": AlertState.FIRING, "silenced": AlertState.FIRING, "inhibited": AlertState.FIRING,
+           "pending": AlertState.PENDING, "resolved": AlertState.RESOLVED}
+Position = tuple[dt.datetime, int]
+
+
+def rule_keys() -> tuple[str, ...]:
+    """Every rule's key (its alerts' ``alertname``), sorted."""
+    return tuple(registry())
+
+
+def alert_list(*, start: dt.datetime, end: dt.datetime, target: Target | None = None, target_name: str | None = None,
+               state: str | None = None, severity: str | None = None, rule: str | None = None,
+               after: Position | None = None, limit: int = 50) -> tuple[list[AlertRow], bool]:
+    """Alerts whose episode overlaps ``[start, end]`` — open ones started before ``end``, resolved ones
+    that ended after ``start`` (episodes cleared while pending never notified anybody: left out) — newest
+    first by (``started_at``, id), after the position ``after``; at most ``limit`` rows, and whether more
+    follow. ``state`` is one of ``LISTED_STATES``: silenced and inhibited are firing alerts an active
+    silence or their target's outage keeps quiet, so those three are told apart here, among the open
+    firing alerts (at most one per fingerprint: a bounded set)."""
+    now = timezone.now()
+    qs = Alert.objects.filter(Q(state__in=OPEN_STATES) | Q(state=AlertState.RESOLVED, resolved_at__gte=start),
+                              started_at__lte=end)
+    if target is not None:
+        qs = qs.filter(target=target)
+    if target_name:
+        qs = qs.filter(target__name=target_name)
+    if state is not None:
+        qs = qs.filter(state=_STORED[state])
+    if severity:
+        qs = qs.filter(severity=severity)
+    if rule:
+        qs = qs.filter(rule=rule)
+    if after is not None:
+        qs = qs.filter(Q(started_at__lt=after[0]) | Q(started_at=after[0], pk__lt=after[1]))
+    qs = qs.select_related("target", "acknowledged_by").order_by("-started_at", "-pk")
+    silences = active_silences(now)
+    if state in ("firing", "silenced", "inhibited"):
+        rows = []
+        for alert in qs:
+            row = _row(alert, silences, now)
+            if row.status == state:
+                rows.append(row)
+                if len(rows) > limit:
+                    break
+    else:
+        rows = [_row(alert, silences, now) for alert in qs[:limit + 1]]
+    return rows[:limit], len(rows) > limit
+
+
+def alert_row(pk: int) -> AlertRow | None:
+    alert = alert_of(pk)
+    if alert is None:
+        return None
+    now = timezone.now()
+    return _row(alert, active_silences(now), now)
+
+
+SILENCE_STATUSES = ("active", "scheduled", "ended")
+
+
+def silence_status(silence: Silence, now: dt.datetime) -> str:
+    if silence.expired_at is not None or silence.ends_at <= now:
+        return "ended"
+    return "scheduled" if silence.starts_at > now else "active"
+
+
+def silence_list(*, status: str | None = None, target_name: str | None = None, after: Position | None = None,
+                 limit: int = 100) -> tuple[list[Silence], bool]:
+    """Silences and maintenance windows, latest start first by (``starts_at``, id): ``status`` one of
+    ``SILENCE_STATUSES``, or None for those not ended; ``target_name`` keeps the ones that apply to that
+    target (its own and the fleet-wide ones)."""
+    now = timezone.now()
+    ended = Q(expired_at__isnull=False) | Q(ends_at__lte=now)
+    qs = Silence.objects.select_related("target")
+    if status == "ended":
+        qs = qs.filter(ended)
+    else:
+        qs = qs.exclude(ended)
+        if status == "active":
+            qs = qs.filter(starts_at__lte=now)
+        elif status == "scheduled":
+            qs = qs.filter(starts_at__gt=now)
+    if target_name:
+        qs = qs.filter(Q(target__name=target_name) | Q(target__isnull=True))
+    if after is not None:
+        qs = qs.filter(Q(starts_at__lt=after[0]) | Q(starts_at=after[0], pk__lt=after[1]))
+    rows = list(qs.order_by("-starts_at", "-pk")[:limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+@dataclass(frozen=True)
+class FiringCount:
+    firing: int = 0
+    silenced: int = 0
+
+
+def firing_counts(target_ids: list[int]) -> dict[int, dict[str, FiringCount]]:
+    """Firing alerts per target and severity (every severity, 0 included), and how many of them notify
+    nobody (silenced, in a maintenance window, or inhibited by their target being down) — for targets the
+    evaluation has run on: of a target never evaluated nothing is known, so it has no entry (never a
+    false 0). Three queries, whatever the number of targets."""
+    now = timezone.now()
+    evaluated = set(TargetEvaluation.objects.filter(target_id__in=target_ids).values_list("target_id", flat=True))
+    counts = {t: {s: [0, 0] for s in SEVERITIES} for t in evaluated}
+    silences = active_silences(now)
+    for alert in Alert.objects.filter(target_id__in=evaluated, state=AlertState.FIRING) \
+            .only("target_id", "severity", "labels", "inhibited"):
+        pair = counts[alert.target_id].setdefault(alert.severity, [0, 0])
+        pair[0] += 1
+        if alert.inhibited or silenced_by(alert, silences) is not None:
+            pair[1] += 1
+    return {t: {s: FiringCount(*pair) for s, pair in by.items()} for t, by in counts.items()}
 
 
 # -- channels and deliveries ------------------------------------------------------------------------------

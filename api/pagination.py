@@ -9,6 +9,7 @@ indexes, recommendations), the last key for lists walked in key order (audit log
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -75,3 +76,20 @@ def slice_page(items: Sequence[Any], values: dict[str, Any]) -> tuple[list[Any],
     size = int(values["limit"])
     chunk = list(items[start:start + size])
     return chunk, (start + size if start + size < len(items) else None)
+
+
+def keyset(values: dict[str, Any]) -> tuple[dt.datetime, int] | None:
+    """A (time, id) position from a cursor: walking newest first, the next page starts after it."""
+    position = values["cursor"]
+    if position is None:
+        return None
+    try:
+        at, pk = position
+        return dt.datetime.fromisoformat(at), int(pk)
+    except (TypeError, ValueError):
+        raise invalid("cursor", "the cursor is not one this listing gave out") from None
+
+
+def keyset_position(at: dt.datetime, pk: int) -> list[Any]:
+    """What ``keyset`` reads back, as a cursor carries it."""
+    return [at.isoformat(), pk]

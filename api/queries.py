@@ -4,7 +4,8 @@ them, the OpenAPI schema is written from them, and the tests walk them with host
 from __future__ import annotations
 
 from advisor.models import Category, Severity, Status
-from api.params import Choice, Flag, Query, Text
+from alerts import selectors as alert_selectors
+from api.params import SLUG, Choice, Flag, Query, Text
 from api.serializers.advice import DRAFT_FORMATS
 from monitoring.history.selectors import statements as stmt
 from monitoring.history.selectors.activity import BY
@@ -76,6 +77,22 @@ ACTIVITY = Query((
     Text("user", "Only this user (exact).", max_length=63),
     Text("database", "Only this database (exact).", max_length=63),
 ), paged=True, page_size=100, max_page_size=1000)
+ALERT_FILTERS = (
+    Choice("state", "Only alerts in this state: firing (and notifying), pending (waiting for the rule's for), "
+           "silenced (firing, kept quiet by a silence or maintenance window), inhibited (firing, kept quiet by "
+           "its target being down) or resolved.", alert_selectors.LISTED_STATES),
+    Choice("severity", "Only alerts of this severity.", alert_selectors.SEVERITIES),
+    Choice("rule", "Only alerts of this rule (its alertname).", alert_selectors.rule_keys()),
+)
+TARGET_ALERTS = Query(ALERT_FILTERS, ranged=True, paged=True, page_size=50, max_page_size=500)
+ALERTS = Query((*ALERT_FILTERS, Text("target", "Only alerts of this target (name, exact).", max_length=63,
+                                     pattern=SLUG)), ranged=True, paged=True, page_size=50, max_page_size=500)
+SILENCES = Query((
+    Choice("status", "Only silences in this state: active (in force now), scheduled (a maintenance window "
+           "ahead) or ended (expired or ended early); by default, those not ended.", alert_selectors.SILENCE_STATUSES),
+    Text("target", "Only silences that apply to this target (its own and the fleet-wide ones; name, exact).",
+         max_length=63, pattern=SLUG),
+), paged=True, page_size=100, max_page_size=500)
 
 # Every GET endpoint with its parameters, by URL name (the hostile-input tests walk this).
 BY_URL_NAME = {
@@ -83,4 +100,5 @@ BY_URL_NAME = {
     "indexes": INDEXES, "tables": TABLES, "lock-incidents": LOCK_INCIDENTS, "lock-incident": LOCK_INCIDENT,
     "connections": CONNECTIONS, "settings": SETTINGS, "setting-changes": SETTING_CHANGES, "audit": AUDIT,
     "recommendations": RECOMMENDATIONS, "recommendation-draft": DRAFT, "activity": ACTIVITY,
+    "alerts": ALERTS, "target-alerts": TARGET_ALERTS, "silences": SILENCES,
 }

@@ -3,11 +3,6 @@
 API views authenticate themselves (bearer token or session, ``REST_FRAMEWORK``), so they are exempt from
 the login redirect: a script gets a 401 in the API's error shape, never a login page. Any other path
 under ``/api/`` answers a JSON 404.
-
-Extension point: an installed app whose ``AppConfig`` names ``api_urls`` (a module path) gets its URL
-patterns mounted at ``/api/v1/<app label>/`` — the alerts app plugs its endpoints in this way without the
-API importing it. Views there inherit the API's authentication, roles, throttling and error shape from
-``REST_FRAMEWORK``'s defaults.
 """
 
 from __future__ import annotations
@@ -15,13 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.errors import json_not_found
 from api.metrics.view import metrics
-from api.views import advice, backends, docs, health, history, relations, statements, targets, tokens_page
+from api.views import (
+    advice,
+    alerts,
+    backends,
+    docs,
+    health,
+    history,
+    relations,
+    statements,
+    targets,
+    tokens_page,
+)
 
 
 def open_to_tokens(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,22 +67,17 @@ v1: list[URLPattern | URLResolver] = [
     _api(REC + "comments/", advice.RecommendationComments, "recommendation-comments"),
     _api(REC + "draft/", advice.RecommendationDraft, "recommendation-draft"),
     _api(T + "advisor/runs/", advice.AdvisorRun, "advisor-run"),
+    _api(T + "alerts/", alerts.TargetAlertList, "target-alerts"),
+    _api("alerts/", alerts.AlertList, "alerts"),
+    _api("alerts/<str:id>/", alerts.AlertDetail, "alert"),
+    _api("alerts/<str:id>/acknowledge/", alerts.AlertAcknowledge, "alert-acknowledge"),
+    _api("silences/", alerts.SilenceList, "silences"),
     _api("audit/", history.AuditList, "audit"),
 ]
 
 
-def extensions() -> list[URLResolver]:
-    """``/api/v1/<label>/`` for every installed app that offers ``api_urls`` (see the module docstring)."""
-    out = []
-    for config in apps.get_app_configs():
-        module = getattr(config, "api_urls", None)
-        if isinstance(module, str):
-            out.append(path(f"{config.label}/", include(module)))
-    return out
-
-
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("api/v1/", include(([*v1, *extensions()], "api"))),
+    path("api/v1/", include((v1, "api"))),
     re_path(r"^api/", open_to_tokens(json_not_found)),
     path("account/tokens/", tokens_page.tokens_page, name="api-tokens"),
     path("account/tokens/new/", tokens_page.create, name="api-token-create"),

@@ -7,7 +7,8 @@ targets get what the exporter reads for each: the statements' identities and the
 rollup rows (each target ranks its own 5,000 statements), and the newest activity, database, replication,
 settings and collector-status rows — copied from a real collection (the real collectors run once on the
 history cluster's own ``postgres`` database), with two replicas and a slot written into the replication
-sample, an open lock incident and a dozen recommendations each.
+sample, an open lock incident, a dozen recommendations and an alert evaluation each (two firing alerts, one
+resolved; every tenth target's lock alert silenced).
 
 Django's test ``Client`` (no network: the time is the server's — middleware, authentication by token,
 rate limiting in a real Redis, the view, the history queries) requests ``/metrics`` and the statements
@@ -112,9 +113,33 @@ def fleet(history: PgCluster, big_id: int) -> list[int]:
             status=("open", "open", "accepted", "dismissed")[n % 4], title=f"Unused index idx_{n}",
             fingerprint=secrets.token_hex(8), first_seen_at=now, last_seen_at=now, status_changed_at=now,
         ) for n in range(12)])
+        alerts(target_id, now)
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     return everyone
+
+
+def alerts(target_id: int, now: dt.datetime) -> None:
+    """What /metrics and the alerts listing read of a target: its evaluation, a firing lock_wait (critical)
+    and long_transaction (warning), a resolved target_down; every tenth target's lock alert silenced."""
+    from alerts.models import Alert, Silence, TargetEvaluation
+    from monitoring.models import Target
+
+    target = Target.objects.get(pk=target_id)
+    TargetEvaluation.objects.create(target=target, at=now, ms=4.0, rules_run=25)
+    shapes: list[tuple[str, str, str, dict[str, str]]] = [
+        ("lock_wait", "critical", "firing", {"root_pid": "77"}), ("long_transaction", "warning", "firing", {}),
+        ("target_down", "critical", "resolved", {})]
+    Alert.objects.bulk_create([Alert(
+        target=target, rule=rule, fingerprint=secrets.token_hex(8), severity=severity, state=state,
+        labels={"alertname": rule, "target": target.name, "severity": severity, **extra},
+        annotations={"summary": f"{rule} on {target.name}", "description": "bench", "runbook": "bench"},
+        link=f"/t/{target.name}/alerts/", started_at=now - dt.timedelta(minutes=10), fired_at=now - dt.timedelta(
+            minutes=9), resolved_at=now - dt.timedelta(minutes=1) if state == "resolved" else None, last_seen_at=now,
+    ) for rule, severity, state, extra in shapes])
+    if target_id % 10 == 0:
+        Silence.objects.create(target=target, rule="lock_wait", starts_at=now - dt.timedelta(minutes=5),
+                               ends_at=now + dt.timedelta(days=7), comment="bench", created_by_name="bench")
 
 
 def timed(get: Any, url: str, n: int = REQUESTS) -> list[float]:
@@ -195,6 +220,8 @@ def run(cluster: PgCluster, fresh: bool) -> None:
     cursor = client.get(f"{base}?range=7d").json()["next_cursor"]
     report("api_statements_7d_next_page", timed(client.get, f"{base}?cursor={cursor}"))
     report("api_statements_7d_sort_mean", timed(client.get, f"{base}?range=7d&sort=mean"))
+    say(f"p8: API fleet alerts page, {REQUESTS} requests")
+    report("api_alerts_fleet", timed(client.get, "/api/v1/alerts/?range=24h&limit=100"))
 
 
 def report(name: str, timings: list[float]) -> None:

@@ -360,9 +360,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "RecommendationStatusEnum": "advisor.models.Status",
+        "RecommendationSeverityEnum": "advisor.models.Severity",
         "GradeEnum": "api.serializers.relations.GRADES",
         "FindingLevelEnum": "api.serializers.targets.LEVELS",
         "CollectionStatusEnum": "api.serializers.targets.COLLECTION",
         "VerdictEnum": "dbconsole.verdicts.STATUSES",
+        "AlertSeverityEnum": "alerts.models.channel.SEVERITIES",
+        "AlertStateEnum": "api.serializers.alerts.ALERT_STATES",
+        "SilenceStatusEnum": "alerts.selectors.SILENCE_STATUSES",
     },
 }

@@ -18,7 +18,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from advisor.selectors import open_by_severity
-from api.metrics import extensions, top
+from alerts.selectors import FiringCount, firing_counts
+from api.metrics import top
 from monitoring.health.feeds import DOWN_STATUSES
 from monitoring.history.selectors.fleet import collector_statuses
 from monitoring.history.selectors.latest import LatestSamples, latest_samples
@@ -67,6 +68,7 @@ class HistoryCollector(Collector):
         samples = latest_samples(ids)
         recommendations = open_by_severity(ids)
         statements = top.top_for([t.pk for t in targets if t.enabled], settings.METRICS_TOP_STATEMENTS)
+        alerts = firing_counts(ids)
         for target in targets:
             name = target.name
             out.gauge("dbconsole_target_info", "A monitored target (1), with whether it is enabled and its version.",
@@ -83,8 +85,7 @@ class HistoryCollector(Collector):
                 out.gauge("dbconsole_recommendations_open", "Open advisor recommendations by severity.",
                           ["target", "severity"]).add_metric([name, severity], count)
             _statements(out, name, statements.get(target.pk, []))
-        for family in extensions.families({t.pk: t.name for t in targets}):
-            out.all.setdefault(family.name, family)
+            _alerts(out, name, alerts.get(target.pk))
         out.gauge("dbconsole_exporter_scrape_duration_seconds", "Time this exporter took to read the history store.",
                   []).add_metric([], time.perf_counter() - started)
         yield from out.all.values()
@@ -202,6 +203,18 @@ def _replication(out: Families, name: str, found: LatestSamples) -> None:
     for slot in r["slots"] or []:
         _set(out, g, "dbconsole_replication_slot_retained_bytes", "WAL a replication slot keeps.",
              ["target", "slot"], [name, str(slot.get("slot_name") or "")], slot.get("retained_bytes") or 0)
+
+
+def _alerts(out: Families, name: str, counts: dict[str, FiringCount] | None) -> None:
+    """Every severity, 0 included, once the alerts evaluation has run on the target (absent before)."""
+    if counts is None:
+        return
+    for severity, count in counts.items():
+        out.gauge("dbconsole_alerts_firing", "Firing alerts by severity (silenced and inhibited ones included).",
+                  ["target", "severity"]).add_metric([name, severity], count.firing)
+        out.gauge("dbconsole_alerts_silenced", "Firing alerts that notify nobody: silenced, in a maintenance "
+                  "window, or inhibited by their target being down.", ["target", "severity"]).add_metric(
+            [name, severity], count.silenced)
 
 
 def _statements(out: Families, name: str, rows: list[Any]) -> None:

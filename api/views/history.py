@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import Q
@@ -12,7 +11,7 @@ from rest_framework.response import Response
 
 from api import pagination
 from api import queries as q
-from api.errors import invalid, not_found
+from api.errors import not_found
 from api.params import path_int, path_param
 from api.schema import documented
 from api.serializers.common import paged, range_json
@@ -42,18 +41,6 @@ SettingChangePage = paged("SettingChangePage", SettingChangeSerializer, ranged=T
 AuditPage = paged("AuditPage", AuditEventSerializer, ranged=True)
 
 
-def _keyset(values: dict[str, Any]) -> tuple[dt.datetime, int] | None:
-    """A (time, id) position from a cursor: walking newest first, the next page starts after it."""
-    position = values["cursor"]
-    if position is None:
-        return None
-    try:
-        at, pk = position
-        return dt.datetime.fromisoformat(at), int(pk)
-    except (TypeError, ValueError):
-        raise invalid("cursor", "the cursor is not one this listing gave out") from None
-
-
 def _incident_json(incident: LockIncident) -> dict[str, Any]:
     return dict(LockIncidentSerializer(incident).data)
 
@@ -67,7 +54,7 @@ class LockIncidentList(ApiView):
         values = q.LOCK_INCIDENTS.read(request.query_params, scope=f"incidents:{obj.pk}")
         window = values["time_range"]
         qs = LockIncident.objects.filter(target=obj, started_at__lte=window.end, last_seen_at__gte=window.start)
-        after = _keyset(values)
+        after = pagination.keyset(values)
         if after is not None:
             qs = qs.filter(Q(started_at__lt=after[0]) | Q(started_at=after[0], pk__lt=after[1]))
         size = values["limit"]
@@ -165,7 +152,7 @@ class AuditList(ApiView):
         for key, lookup in (("target", "target_name"), ("actor", "actor_name"), ("action", "action__startswith")):
             if values[key]:
                 qs = qs.filter(**{lookup: values[key]})
-        after = _keyset(values)
+        after = pagination.keyset(values)
         if after is not None:
             qs = qs.filter(Q(at__lt=after[0]) | Q(at=after[0], pk__lt=after[1]))
         size = values["limit"]

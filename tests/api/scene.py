@@ -1,6 +1,7 @@
 """A real target for the API's tests: the advisor's planted shop (missing, duplicate, unused and invalid
 indexes, bloat, a sequence near overflow…), collected twice by the real collectors around a workload,
-a real lock incident collected while it held, the statements rolled up, and the advisor's first run."""
+a real lock incident collected while it held, the statements rolled up, the advisor's first run, and the
+alert rules evaluated on all of it (the alerts it raises: the API's alert endpoints have real rows)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from advisor.models import Recommendation
 from advisor.review.run import RunOutcome, run_advisor
 from advisor.rules.options import AdvisorOptions
+from alerts.evaluation.engine import evaluate_target
 from dbconsole.embedded.pgcluster import PgCluster
 from monitoring.history.rollups_statements import rollup_target
 from monitoring.models import Target
@@ -59,5 +61,6 @@ def build(cluster: PgCluster, prefix: str = "api", name: str | None = None) -> I
         # The scene's statistics are minutes old: an unused index may be named only with the observation
         # minimum waived (the advisor's own tests cover the 14-day default).
         outcome = run_advisor(target, options=AdvisorOptions(min_observation_days=0), trigger="cli")
+        evaluate_target(target.pk)
         yield Scene(db=db, target=target, outcome=outcome, chain=chain)
         forget(target)

@@ -105,16 +105,19 @@ def test_it_refuses_hostile_path_parameters_without_a_500(pg18_db: TargetDb, adm
     bad_numbers = ["99999999999999999999999", "-1", "١", "𝟙", "1.5", "0x1", quote("\x00"), quote("a b")]  # noqa: RUF001 (look-alike digits: the point)
     templates = ["targets/{t}/statements/{n}/", "targets/{t}/statements/{n}/series/",
                  "targets/{t}/locks/incidents/{n}/", "targets/{t}/recommendations/{n}/",
-                 "targets/{t}/recommendations/{n}/draft/"]
+                 "targets/{t}/recommendations/{n}/draft/", "alerts/{n}/"]
     for template in templates:
         for number in bad_numbers:
             url = "/api/v1/" + template.format(t=target.name, n=number)
             _assert_refused(api.get(url), None, url)
     for name in ["no-such-target", quote("ünïcode"), "x" * 64, quote("a\x00b"), quote("semi;colon")]:
         _assert_refused(api.get(f"/api/v1/targets/{name}/statements/"), None, name)
+        _assert_refused(api.get(f"/api/v1/targets/{name}/alerts/"), None, name)
     for method in ("post", "delete"):
         response = getattr(api.client, method)(f"/api/v1/targets/{target.name}/backends/{'9' * 30}/cancel/")
         assert 400 <= response.status_code < 500
+    for number in bad_numbers:
+        _assert_refused(api.post(f"/api/v1/alerts/{number}/acknowledge/", {}), None, number)
 
 
 def test_it_answers_unknown_paths_and_methods_in_the_api_shape(pg18_db: TargetDb, viewer: User,
