@@ -27,7 +27,7 @@ def manage(home: Path, ports: dict[str, int], *args: str) -> subprocess.Complete
                           timeout=240, check=False)
 
 
-def check_api(opener: urllib.request.OpenerDirector, home: Path, ports: dict[str, int]) -> None:
+def check_api(opener: urllib.request.OpenerDirector, home: Path, ports: dict[str, int]) -> dict[str, str]:
     """The API, its docs page and /metrics on the demo, with a token made as the README says."""
     made = manage(home, ports, "api-token", "create", "admin", "--name", "make-run")
     assert made.returncode == 0 and re.fullmatch(r"dbc_[A-Za-z0-9_-]{43}\n", made.stdout), made.stderr
@@ -41,6 +41,7 @@ def check_api(opener: urllib.request.OpenerDirector, home: Path, ports: dict[str
     docs = opener.open(f"{base}/api/v1/docs/").read().decode()
     assert "swagger-ui-bundle.js" in docs
     assert opener.open(f"{base}/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status == 200
+    return bearer
 
 
 def add_webhook(home: Path, ports: dict[str, int], receiver: Receiver) -> None:
@@ -49,9 +50,10 @@ def add_webhook(home: Path, ports: dict[str, int], receiver: Receiver) -> None:
     assert added.returncode == 0, added.stdout + added.stderr
 
 
-def check_lock_chain_alert(opener: urllib.request.OpenerDirector, port: int, receiver: Receiver) -> None:
+def check_lock_chain_alert(opener: urllib.request.OpenerDirector, port: int, receiver: Receiver,
+                           bearer: dict[str, str]) -> None:
     """The demo's lock chain (held 45 s every two minutes) fires lock_wait with its root blocker named, the
-    webhook gets it and then its resolution, and the Alerts page lists it."""
+    webhook gets it and then its resolution, and the Alerts page and the API list it."""
     def lock_wait(status: str) -> Callable[[Received], bool]:
         return lambda m: (isinstance(m.body, dict) and m.body.get("status") == status
                           and any(a["labels"].get("alertname") == "lock_wait" and a["labels"].get("target") == "demo"
@@ -72,6 +74,9 @@ def check_lock_chain_alert(opener: urllib.request.OpenerDirector, port: int, rec
         page = opener.open(f"http://127.0.0.1:{port}/t/demo/alerts/").read().decode()
         time.sleep(1)
     assert "lock_wait" in page and re.search(r"demo-batch-job", page), page[-2000:]
+    listed = json.loads(urllib.request.urlopen(urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/targets/demo/alerts/?rule=lock_wait", headers=bearer), timeout=60).read())
+    assert alert["fingerprint"] in {a["fingerprint"] for a in listed["results"]}, listed
 
 
 def check_headline(opener: urllib.request.OpenerDirector, port: int) -> None:

@@ -284,7 +284,7 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
             time.sleep(1)
         assert connections >= 3, now
 
-        check_api(opener, home, ports)
+        bearer = check_api(opener, home, ports)
 
         plan = explain_a_demo_statement(opener, ports["web"], home)
         assert "permission denied" not in plan and 'data-node="' in plan, plan[-3000:]
@@ -301,7 +301,7 @@ def test_it_starts_everything_serves_a_live_demo_and_stops_cleanly(stack_home: t
         if bindir is not None:
             assert "checked with HypoPG" in advice
 
-        check_lock_chain_alert(opener, ports["web"], receiver)
+        check_lock_chain_alert(opener, ports["web"], receiver, bearer)
         check_headline(opener, ports["web"])
 
         # The terminal kept to warnings and errors, so the ready line stayed in sight; the logs have it all.
