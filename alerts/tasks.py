@@ -29,7 +29,11 @@ from monitoring.models import Target
 QUEUE = "alerts"
 EVALUATE_AT_LEAST_S = 30
 QUEUED_TTL_S = 60          # a queued mark whose task was lost frees itself
-LOST_DELIVERY_S = 120
+# A delivery task starts within a second of being queued or of its countdown; a notification still
+# undelivered two ticks after its due time lost its task (a worker stopped, a broker hiccup): re-send it
+# then, not minutes later. Had the task only been late, whichever of the two runs first sends the message and
+# the other finds it delivered (``attempt``'s row lock and state): never twice.
+LOST_DELIVERY_S = 20
 
 
 def _queued_key(target_id: int) -> str:

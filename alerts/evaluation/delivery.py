@@ -24,6 +24,7 @@ from dbconsole.crypto import SecretUnreadable
 
 log = logging.getLogger(__name__)
 DONE = (DeliveryState.DELIVERED, DeliveryState.FAILED)
+EARLY = dt.timedelta(seconds=1)   # a retry's countdown may fire this much before its stored due time
 
 
 def backoff(attempts: int) -> float:
@@ -34,11 +35,16 @@ def backoff(attempts: int) -> float:
 def attempt(notification_id: int) -> float | None:
     """Try once; returns the delay before the next try, or None when there is none to make."""
     with transaction.atomic():
-        # The row lock keeps a re-enqueued duplicate of this task from sending the same message twice.
-        notification = (Notification.objects.select_for_update(skip_locked=True).select_related("channel")
-                        .filter(pk=notification_id).first())
+        # The row lock keeps a re-enqueued duplicate of this task from sending the same message twice. Of
+        # the notification's row only (``of=self``): locking the joined channel row too made every other
+        # notification to that channel skip itself while one was being sent (and whoever inserts a row
+        # referencing the channel holds a key-share lock on it) — dropped until the tick re-sent it.
+        notification = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                        .select_related("channel").filter(pk=notification_id).first())
         if notification is None or notification.state in DONE:
             return None
+        if notification.next_attempt_at is not None and notification.next_attempt_at > timezone.now() + EARLY:
+            return None   # a duplicate early for a retry in backoff: the task due then makes it (one chain)
         started = time.monotonic()
         sent = _send(notification)
         now = timezone.now()

@@ -1,7 +1,9 @@
 """A real HTTP receiver on 127.0.0.1 for webhook tests: the network edge is the only thing faked.
 
 It records every POST (path, headers, JSON body) and answers with ``status`` (change it to make the
-channel fail). ``wait_for(predicate, timeout)`` blocks until a received message satisfies it.
+channel fail). ``wait_for(predicate, timeout)`` blocks until a received message satisfies it. ``hold``
+keeps the answer to the messages it matches until ``release`` is set: a slow channel, the sender still
+inside its HTTP call.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class Receiver:
     status: int = 200
     messages: list[Received] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
+    hold: Callable[[Any], bool] | None = None
+    release: threading.Event = field(default_factory=threading.Event)
 
     def wait_for(self, predicate: Callable[[Received], bool], timeout: float = 60.0,
                  what: str = "a message") -> Received:
@@ -64,6 +68,8 @@ def http_receiver(path: str = "/hook") -> Iterator[Receiver]:
             with receiver.changed:
                 receiver.messages.append(Received(self.path, body, time.monotonic()))
                 receiver.changed.notify_all()
+            if receiver.hold is not None and receiver.hold(body):
+                receiver.release.wait(timeout=120)
             self.send_response(receiver.status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
@@ -79,5 +85,6 @@ def http_receiver(path: str = "/hook") -> Iterator[Receiver]:
     try:
         yield box["r"]
     finally:
+        box["r"].release.set()
         server.shutdown()
         server.server_close()

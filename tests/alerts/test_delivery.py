@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from collections.abc import Callable
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,7 +17,7 @@ from django.test import Client
 from alerts import actions
 from alerts.evaluation.engine import evaluate_target
 from alerts.models import Alert, DeliveryAttempt, Notification
-from alerts.tasks import flush_target
+from alerts.tasks import deliver, flush_target, tick
 from dbconsole.embedded.pgcluster import free_port
 from dbconsole.models import AuditEvent
 from monitoring.models import Target
@@ -215,3 +219,79 @@ def test_it_repeats_a_still_firing_group_after_the_repeat_interval_unless_acknow
     assert [n.reason for n in repeated] == ["repeat"] and repeated[0].payload["status"] == "firing"
     actions.acknowledge(Alert.objects.get(target=target, rule="target_down"), comment="on it")
     assert flush_target(target, later + dt.timedelta(seconds=1300)) == []
+
+
+def undelivered(db: TargetDb, receiver: Receiver, *names: str) -> list[Notification]:
+    """One firing notification per new down target, decided by an evaluation whose delivery task never
+    ran: each target fires while no channel exists, then is evaluated again once the channel is there."""
+    targets = [down_target(db, name) for name in names]
+    for target in targets:
+        collect(target, "activity", "activity")
+    webhook(receiver)
+    out = []
+    for target in targets:
+        outcome = evaluate_target(target.pk)
+        assert outcome is not None
+        out += outcome.notifications
+    assert [n.state for n in out] == ["queued"] * len(names)
+    return out
+
+
+def about(target: str) -> Callable[[Any], bool]:
+    return lambda body: isinstance(body, dict) and body["groupLabels"]["target"] == target
+
+
+def test_it_delivers_a_notification_while_another_one_to_the_same_channel_is_on_its_way(
+        pipeline: object, receiver: Receiver, pg18_db: TargetDb) -> None:
+    """Two targets fire together (one network partition, one fleet): their deliveries run at once on the
+    worker's threads. The second must not be skipped because the first holds the channel — it was, and
+    the tick re-sent it two minutes later (P7's lock chain notified 135 s late)."""
+    from django.db import connection
+
+    east, west = undelivered(pg18_db, receiver, "east", "west")
+    receiver.hold = about("east")   # a slow channel: the first delivery stays inside its HTTP call
+
+    def deliver_east() -> None:
+        try:
+            deliver(east.pk)
+        finally:
+            connection.close()
+
+    busy = threading.Thread(target=deliver_east, daemon=True)
+    busy.start()
+    try:
+        receiver.wait_for(lambda m: about("east")(m.body), what="the first notification")
+        assert deliver(west.pk) == "done"
+        west.refresh_from_db()
+        assert west.state == "delivered" and west.attempts == 1, west.last_error
+        assert any(about("west")(b) for b in receiver.bodies())
+    finally:
+        receiver.release.set()
+        busy.join(timeout=60)
+    east.refresh_from_db()
+    assert east.state == "delivered" and east.attempts == 1
+
+
+def test_it_resends_a_notification_whose_delivery_task_was_lost_within_two_ticks(
+        pipeline: object, receiver: Receiver, pg18_db: TargetDb) -> None:
+    [lost] = undelivered(pg18_db, receiver, "lost")
+    assert tick()["redelivered"] == 0   # just decided: its task is still on its way
+    # The tick runs every 10 s; two of them without a delivery means the task is gone, not late.
+    Notification.objects.filter(pk=lost.pk).update(next_attempt_at=lost.created_at - dt.timedelta(seconds=21))
+    assert tick()["redelivered"] == 1
+    lost.refresh_from_db()
+    assert lost.state == "delivered" and lost.attempts == 1
+    assert about("lost")(receiver.wait_for(lambda m: True).body)
+    assert tick()["redelivered"] == 0
+
+
+def test_it_does_not_send_a_retry_before_it_is_due(
+        pipeline: object, receiver: Receiver, pg18_db: TargetDb) -> None:
+    """A re-sent task that finds the notification waiting for its backoff leaves it to the retry that is
+    due: one chain of retries, never two."""
+    [waiting] = undelivered(pg18_db, receiver, "waiting")
+    Notification.objects.filter(pk=waiting.pk).update(
+        state="retrying", attempts=1, next_attempt_at=waiting.created_at + dt.timedelta(hours=1))
+    assert deliver(waiting.pk) == "done"
+    waiting.refresh_from_db()
+    assert waiting.state == "retrying" and waiting.attempts == 1 and receiver.bodies() == []
