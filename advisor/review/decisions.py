@@ -52,7 +52,8 @@ def decide(rec_id: int, action: str, *, request: HttpRequest, comment: str = "",
         if until - now > MAX_SNOOZE:
             raise DecisionError("snooze for at most a year")
     with transaction.atomic():
-        rec = Recommendation.objects.select_for_update().select_related("target").get(pk=rec_id)
+        # Lock the recommendation's row only: the target's row too would wait on (and block) collections.
+        rec = Recommendation.objects.select_for_update(of=("self",)).select_related("target").get(pk=rec_id)
         sources, to = TRANSITIONS[action]
         if rec.status not in sources:
             raise DecisionError(f"a recommendation that is {rec.status} cannot be {PAST[action]}")
@@ -88,7 +89,7 @@ def add_comment(rec_id: int, text: str, *, request: HttpRequest) -> Recommendati
     if not text:
         raise DecisionError("the comment is empty")
     with transaction.atomic():
-        rec = Recommendation.objects.select_for_update().select_related("target").get(pk=rec_id)
+        rec = Recommendation.objects.select_for_update(of=("self",)).select_related("target").get(pk=rec_id)
         _history(rec, request, action="commented", before="", comment=text, details={}, now=timezone.now())
         audit.record("advisor.comment", request=request, target=rec.target, recommendation=rec.pk,
                      kind=rec.kind, object=rec.object_label, comment=text)

@@ -113,7 +113,7 @@ def connect(target: Target, guard: Guard | None = None) -> Iterator[psycopg.Conn
 
 _NOT_POSTGRES = re.compile(
     r"received invalid response to SSL negotiation|expected authentication request|"
-    r"invalid response|unexpected message|server closed the connection unexpectedly|"
+    r"invalid response|unexpected message|"
     r"unsupported frontend protocol|bad length",
     re.IGNORECASE,
 )
@@ -173,6 +173,11 @@ def classify(exc: BaseException, params: dict[str, Any] | None = None) -> Target
             who = ident(user)
             return TargetError("permission_denied", _server_message(text),
                                f"ALTER ROLE {who} LOGIN; GRANT CONNECT ON DATABASE {ident(db)} TO {who};")
+        if "server closed the connection unexpectedly" in lowered:
+            # What a PostgreSQL that is stopping, restarting or crashing does to a connection being opened
+            # (an HTTP or TLS service answers with bytes instead, caught as not_postgres below).
+            return TargetError("unreachable", f"{where} closed the connection before answering",
+                               "is the server stopping, restarting or crashing? (pg_isready, its log)")
         if "the database system is starting up" in lowered or "shutting down" in lowered:
             return TargetError("unreachable", _server_message(text), "the server is starting or stopping")
         if _NOT_POSTGRES.search(text):

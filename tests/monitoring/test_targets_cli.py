@@ -84,9 +84,28 @@ def test_it_recognises_a_talkative_server_that_is_not_postgresql(http_server_por
     assert str(excinfo.value).startswith("not_postgres:")
 
 
+def test_it_calls_a_server_that_hangs_up_before_answering_unreachable_not_a_stranger(hang_up_port: int) -> None:
+    """What a PostgreSQL being stopped or restarted does to a new connection: not "is this PostgreSQL?"."""
+    with pytest.raises(CommandError) as excinfo:
+        run("add", "stopping", f"postgresql://u:pw@127.0.0.1:{hang_up_port}/db?sslmode=disable")
+    message = str(excinfo.value)
+    assert message.startswith("unreachable:") and "closed the connection before answering" in message, message
+    assert "stopping, restarting or crashing" in message
+
+
 @pytest.fixture
 def http_server_port() -> Iterator[int]:
     """Answers anything with an HTTP error and hangs up, like a web server on the wrong port."""
+    yield from _server(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+
+@pytest.fixture
+def hang_up_port() -> Iterator[int]:
+    """Reads the startup packet and closes without a word, like a PostgreSQL shutting down."""
+    yield from _server(b"")
+
+
+def _server(answer: bytes) -> Iterator[int]:
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(0.2)
     stop = threading.Event()
@@ -99,7 +118,8 @@ def http_server_port() -> Iterator[int]:
                 continue
             with conn:
                 conn.recv(4096)
-                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                if answer:
+                    conn.sendall(answer)
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
