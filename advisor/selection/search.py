@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from advisor.selection.candidates import extension_columns
 from advisor.selection.costs import Maintenance
 from advisor.selection.moves import DEFAULT_RANDOM_PAGE_COST, Move, successor
+from advisor.selection.repack import repack
 from advisor.whatif.engine import WhatIfEngine
 from advisor.whatif.indexes import IndexSpec
 from advisor.whatif.planner import PlanError
@@ -258,8 +259,6 @@ class Search:
         """Extend first (single columns, then appended columns), then the multi-column seeds, the
         candidate sets and the repairs, which only ever keep a change that lowers the objective. The
         last prune runs even when time is up: nothing no plan uses is ever returned."""
-        from advisor.selection.repack import repack
-
         for stmt in self.statements:
             self.current[stmt.queryid] = self.engine.cost(stmt, ()).cost
         self.phase = "single-column pass"
