@@ -19,8 +19,8 @@ from advisor.rules.base import Rule, register
 from advisor.rules.changes import autovacuum
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_count, fmt_pct, fmt_time
+from advisor.rules.facts import TableDeltas, TableInfo
 from advisor.rules.findings import Finding, RuleSkipped
-from advisor.rules.history import TableDeltas, TableInfo
 from dbconsole.thresholds import OK, WARNING, least
 
 TARGET_MINUTES = 10

@@ -9,7 +9,7 @@ be off on tables with wide variable-length columns or no recent ANALYZE.
 
 from __future__ import annotations
 
-from advisor.rules.history import BloatInfo
+from advisor.rules.facts import BloatInfo
 from dbconsole.thresholds import INFO, WARNING, Thresholds, grade_bloat
 
 

@@ -30,8 +30,8 @@ from advisor.rules.base import Rule, register
 from advisor.rules.changes import drop_index
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, size_class
+from advisor.rules.facts import IndexInfo
 from advisor.rules.findings import Finding, RuleSkipped
-from advisor.rules.history import IndexInfo
 from dbconsole.thresholds import INFO, WARNING
 from pgsql.indexdefs import IndexShape, parse_index
 

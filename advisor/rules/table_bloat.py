@@ -25,8 +25,8 @@ from advisor.rules.bloat_common import severity, worth_it
 from advisor.rules.changes import table_bloat
 from advisor.rules.context import RuleContext
 from advisor.rules.evidence import Evidence, fmt_bytes, fmt_count, fmt_pct, fmt_time, size_class
+from advisor.rules.facts import BloatInfo, TableInfo
 from advisor.rules.findings import Finding, RuleSkipped
-from advisor.rules.history import BloatInfo, TableInfo
 from dbconsole.thresholds import INFO
 from pgsql.ident import quote_ident_if_needed
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.models import Recommendation
-from advisor.rules.history import History, IndexInfo
+from advisor.rules.facts import IndexInfo
+from advisor.rules.history import History
 from pgsql.ident import quote_ident_if_needed
 from pgsql.indexdefs import IndexShape, parse_index
 

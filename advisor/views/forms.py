@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from advisor.models import Storage
 from advisor.review.decisions import TRANSITIONS
-from dbconsole.params import ParamForm
+from dbconsole.paramforms import ParamForm
 
 GIB = 1024 ** 3
 

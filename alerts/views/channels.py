@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from alerts import actions, selectors
 from alerts.models import Channel, ChannelKind
 from alerts.models.channel import SEVERITIES
-from dbconsole import params
 from dbconsole.access import ADMIN, role_required
+from dbconsole.paramforms import ParamForm
 
 
-class ChannelForm(params.ParamForm):
+class ChannelForm(ParamForm):
     name = forms.SlugField(max_length=63)
     kind = forms.ChoiceField(choices=ChannelKind.choices)
     secret = forms.CharField(required=False, max_length=2000, label="URL / routing key",

@@ -17,6 +17,7 @@ from alerts import actions, selectors
 from alerts.rules import registry
 from dbconsole import params
 from dbconsole.access import ADMIN, role_required
+from dbconsole.paramforms import ParamForm
 from dbconsole.thresholds import DEFAULTS, LEVELS
 from monitoring import selectors as monitoring_selectors
 from monitoring.ui.frame import frame
@@ -24,7 +25,7 @@ from monitoring.ui.frame import frame
 RULE = params.Text("rule", max_length=100)
 
 
-class RuleForm(params.ParamForm):
+class RuleForm(ParamForm):
     enabled = forms.BooleanField(required=False)
     for_s = forms.IntegerField(required=False, min_value=0, max_value=7 * 86400, label="for (s)")
     keep_firing_s = forms.IntegerField(required=False, min_value=0, max_value=7 * 86400, label="keep firing for (s)")

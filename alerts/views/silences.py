@@ -17,13 +17,14 @@ from alerts.models import Silence
 from alerts.rules import registry
 from dbconsole import params
 from dbconsole.access import OPERATOR, role_required
+from dbconsole.paramforms import ParamForm
 from monitoring.models import Target
 
 # The board's 'silence this' links prefill the form.
 PREFILL = (params.Text("target", max_length=100, soft=True), params.Text("rule", max_length=100, soft=True))
 
 
-class SilenceForm(params.ParamForm):
+class SilenceForm(ParamForm):
     kind = forms.ChoiceField(choices=[(Silence.SILENCE, "silence"), (Silence.MAINTENANCE, "maintenance window")])
     target = forms.ModelChoiceField(queryset=Target.objects.order_by("name"), required=False,
                                     to_field_name="name", empty_label="every target")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dbconsole import audit, params
 from dbconsole.access import OPERATOR, role_required
 from dbconsole.htmx import is_htmx
+from dbconsole.paramforms import ParamForm
 from monitoring import selectors
 from monitoring.explain.run import ExplainError, NeedsConfirmation, explain
 from monitoring.explain.statement import StatementError
@@ -30,7 +31,7 @@ AUDITED_SQL_CHARS = 4000
 STATEMENT: params.Int[int | None] = params.Int("statement", default=None, minimum=1)
 
 
-class ExplainForm(params.ParamForm):
+class ExplainForm(ParamForm):
     sql = forms.CharField(label="SQL", max_length=100_000, strip=False,
                           widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false",
                                                        "placeholder": "SELECT … FROM … WHERE …"}))

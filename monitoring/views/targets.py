@@ -8,15 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dbconsole import params
 from dbconsole.access import ADMIN, role_required
+from dbconsole.paramforms import ParamForm
 from monitoring import selectors
 from monitoring.targets.connect import TargetError
 from monitoring.targets.dsn import DsnError, parse_dsn
 from monitoring.targets.service import TargetInputError, add_target, check_target, remove_target
 
 
-class AddTargetForm(params.ParamForm):
+class AddTargetForm(ParamForm):
     name = forms.SlugField(max_length=63)
     dsn = forms.CharField(
         label="Connection string", max_length=1000,

@@ -13,6 +13,7 @@ from django.test import RequestFactory, override_settings
 
 from dbconsole import params
 from dbconsole.converters import Int4Converter, Int8Converter
+from dbconsole.paramforms import ParamForm
 from dbconsole.timerange import TimeRange, TimeRangeError
 
 PAGE = params.Int("page", default=1, minimum=1, maximum=1000, soft=True)
@@ -144,7 +145,7 @@ def test_it_turns_an_unusable_time_range_into_the_range_error() -> None:
     assert found.preset == "24h" and error.startswith("'from' must lie between 1900 and 9000")
 
 
-class Sample(params.ParamForm):
+class Sample(ParamForm):
     name = forms.CharField(required=False)
     count = forms.IntegerField(required=False)
     day = forms.DateField(required=False)

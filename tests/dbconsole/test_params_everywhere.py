@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("dbconsole", "monitoring", "advisor", "alerts")
-LAYER = {"dbconsole/params.py", "dbconsole/badrequest.py", "dbconsole/timerange.py"}
+LAYER = {"dbconsole/params.py", "dbconsole/paramforms.py", "dbconsole/badrequest.py", "dbconsole/timerange.py"}
 CARRYING = {"copy", "items", "lists", "urlencode", "keys"}
 
 

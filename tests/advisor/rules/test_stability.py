@@ -13,7 +13,7 @@ from advisor.models import Decision, Recommendation
 from advisor.review.run import run_advisor
 from advisor.rules.context import RuleContext
 from advisor.rules.duplicate_indexes import DuplicateIndexes
-from advisor.rules.history import IndexInfo
+from advisor.rules.facts import IndexInfo
 from advisor.rules.options import AdvisorOptions
 from monitoring.models import Target
 from tests.advisor.planted_shop import collect
