@@ -19,6 +19,7 @@ HELPER_MODULES = frozenset({
     "evidence",      # evidence builder and number formatting
     "findings",      # what a rule returns
     "history",       # the history store as the rules see it
+    "facts",         # the frozen records History builds
     "observation",   # how long statistics covered an object (minimum observation)
     "options",       # the advisor's options
     "pgsettings",    # reading settings from the history store
