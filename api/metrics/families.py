@@ -5,12 +5,19 @@ attacker may choose: they go through ``prometheus_client``, which escapes them, 
 two replicas with the same name get distinct labels (``name#2``), so no series is ever duplicated. What
 we do not know is left out rather than reported as 0: a target never collected has no ``up`` sample, a
 family its collector never stored has no sample for that target (Prometheus' ``absent()`` sees it).
+
+A scrape reads the history store first (a fixed number of queries), then builds the families one group at
+a time and hands each over before the next is built: only one group's samples are alive at once, so a
+scrape of many targets leaves little for the garbage collector to promote and walk (full collections were
+what made one scrape in four slow). A family belongs to one group only — the exposition may carry each
+name once.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +28,9 @@ from advisor.selectors import open_by_severity
 from alerts.selectors import FiringCount, firing_counts
 from api.metrics import top
 from monitoring.health.feeds import DOWN_STATUSES
-from monitoring.history.selectors.fleet import collector_statuses
-from monitoring.history.selectors.latest import LatestSamples, latest_samples
-from monitoring.models import CollectorStatus, Target
+from monitoring.history.selectors.fleet import Outcome, collector_outcomes
+from monitoring.history.selectors.latest import LatestSamples, TopStatement, latest_samples
+from monitoring.models import Target
 
 STATES = ("active", "idle", "idle_in_transaction", "idle_in_transaction_aborted", "other_state")
 FREEZE = {"xid": ("xid_age", "autovacuum_freeze_max_age", 200_000_000),
@@ -56,44 +63,59 @@ class Families:
         return found
 
 
+@dataclass(frozen=True)
+class Scrape:
+    """What one scrape read of the history store, for every target."""
+
+    targets: list[Target]
+    statuses: dict[int, list[Outcome]]
+    samples: dict[int, LatestSamples]
+    recommendations: dict[int, dict[str, int]]
+    statements: dict[int, list[TopStatement]]
+    alerts: dict[int, dict[str, FiringCount]]
+
+    @classmethod
+    def read(cls) -> Scrape:
+        targets = list(Target.objects.order_by("name").only("pk", "name", "enabled", "server_version_num"))
+        ids = [t.pk for t in targets]
+        return cls(targets=targets, statuses=collector_outcomes(ids), samples=latest_samples(ids),
+                   recommendations=open_by_severity(ids),
+                   statements=top.top_for([t.pk for t in targets if t.enabled], settings.METRICS_TOP_STATEMENTS),
+                   alerts=firing_counts(ids))
+
+
 class HistoryCollector(Collector):
     """A ``prometheus_client`` collector: every call to ``collect`` reads the history store afresh."""
 
     def collect(self) -> Iterator[Metric]:
         started = time.perf_counter()
-        out = Families()
-        targets = list(Target.objects.order_by("name").only("pk", "name", "enabled", "server_version_num"))
-        ids = [t.pk for t in targets]
-        statuses = collector_statuses(ids)
-        samples = latest_samples(ids)
-        recommendations = open_by_severity(ids)
-        statements = top.top_for([t.pk for t in targets if t.enabled], settings.METRICS_TOP_STATEMENTS)
-        alerts = firing_counts(ids)
-        for target in targets:
-            name = target.name
-            out.gauge("dbconsole_target_info", "A monitored target (1), with whether it is enabled and its version.",
-                      ["target", "enabled", "server_version"]).add_metric(
-                [name, str(target.enabled).lower(), str(target.server_version_num or "")], 1)
-            mine = statuses.get(target.pk, [])
-            _collectors(out, name, target.enabled, mine)
-            found = samples.get(target.pk)
-            if found is not None:
-                _activity(out, name, found)
-                _database(out, name, found)
-                _replication(out, name, found)
-            for severity, count in recommendations.get(target.pk, {}).items():
-                out.gauge("dbconsole_recommendations_open", "Open advisor recommendations by severity.",
-                          ["target", "severity"]).add_metric([name, severity], count)
-            _statements(out, name, statements.get(target.pk, []))
-            _alerts(out, name, alerts.get(target.pk))
-        out.gauge("dbconsole_exporter_scrape_duration_seconds", "Time this exporter took to read the history store.",
-                  []).add_metric([], time.perf_counter() - started)
-        yield from out.all.values()
+        scrape = Scrape.read()
+        handed: set[str] = set()
+        for group in GROUPS:
+            out = Families()
+            for target in scrape.targets:
+                group(out, target, scrape)
+            for family in out.all.values():
+                if family.name in handed:
+                    raise RuntimeError(f"{family.name} is built by two groups: the exposition would repeat it")
+                handed.add(family.name)
+                yield family
+        duration = GaugeMetricFamily("dbconsole_exporter_scrape_duration_seconds",
+                                     "Time this exporter took to read the history store and build its families.")
+        duration.add_metric([], time.perf_counter() - started)
+        yield duration
 
 
-def _collectors(out: Families, name: str, enabled: bool, statuses: list[CollectorStatus]) -> None:
-    ran = [s for s in statuses if s.status != "never" and s.last_attempt_at is not None]
-    if enabled and ran:
+def _target(out: Families, target: Target, scrape: Scrape) -> None:
+    out.gauge("dbconsole_target_info", "A monitored target (1), with whether it is enabled and its version.",
+              ["target", "enabled", "server_version"]).add_metric(
+        [target.name, str(target.enabled).lower(), str(target.server_version_num or "")], 1)
+
+
+def _collectors(out: Families, target: Target, scrape: Scrape) -> None:
+    name = target.name
+    ran = [s for s in scrape.statuses.get(target.pk, []) if s.status != "never" and s.last_attempt_at is not None]
+    if target.enabled and ran:
         latest = max(ran, key=lambda s: s.last_attempt_at or 0)
         # "Up" is whether the server answered, not whether we may read everything: a refused login or a
         # missing grant still answered (collector_success says what we cannot see).
@@ -120,8 +142,9 @@ def _set(out: Families, kind: Callable[[str, str, list[str]], Any], metric: str,
         kind(metric, doc, labels).add_metric(values, float(value))
 
 
-def _activity(out: Families, name: str, found: LatestSamples) -> None:
-    a = found.activity
+def _activity(out: Families, target: Target, scrape: Scrape) -> None:
+    found, name = scrape.samples.get(target.pk), target.name
+    a = found.activity if found is not None else None
     if a is not None:
         for state in STATES:
             out.gauge("dbconsole_connections", "Client connections by state (newest activity sample).",
@@ -136,20 +159,18 @@ def _activity(out: Families, name: str, found: LatestSamples) -> None:
              [name], a["longest_xact_seconds"] or 0)
         _set(out, g, "dbconsole_longest_query_seconds", "Running time of the longest active query.", ["target"],
              [name], a["longest_query_seconds"] or 0)
-        _set(out, g, "dbconsole_sample_timestamp_seconds", "When the newest sample of a family was taken.",
-             ["target", "family"], [name, "activity"], _ts(a["captured_at"]))
-    _set(out, out.gauge, "dbconsole_lock_longest_wait_seconds",
-         "Longest lock wait seen by the latest successful locks collection (0: nobody waited).", ["target"], [name],
-         found.longest_lock_wait_seconds)
+    if found is not None:
+        _set(out, out.gauge, "dbconsole_lock_longest_wait_seconds",
+             "Longest lock wait seen by the latest successful locks collection (0: nobody waited).", ["target"],
+             [name], found.longest_lock_wait_seconds)
 
 
-def _database(out: Families, name: str, found: LatestSamples) -> None:
-    d = found.database
-    if d is None:
+def _database(out: Families, target: Target, scrape: Scrape) -> None:
+    found, name = scrape.samples.get(target.pk), target.name
+    d = found.database if found is not None else None
+    if found is None or d is None:
         return
     g, c = out.gauge, out.counter
-    _set(out, g, "dbconsole_sample_timestamp_seconds", "When the newest sample of a family was taken.",
-         ["target", "family"], [name, "database"], _ts(d["captured_at"]))
     _set(out, g, "dbconsole_database_size_bytes", "Size of the target's database.", ["target"], [name], d["size_bytes"])
     for kind, (column, setting, default) in FREEZE.items():
         age = d[column]
@@ -180,13 +201,12 @@ def _database(out: Families, name: str, found: LatestSamples) -> None:
              d[column])
 
 
-def _replication(out: Families, name: str, found: LatestSamples) -> None:
-    r = found.replication
+def _replication(out: Families, target: Target, scrape: Scrape) -> None:
+    found, name = scrape.samples.get(target.pk), target.name
+    r = found.replication if found is not None else None
     if r is None:
         return
     g = out.gauge
-    _set(out, g, "dbconsole_sample_timestamp_seconds", "When the newest sample of a family was taken.",
-         ["target", "family"], [name, "replication"], _ts(r["captured_at"]))
     if r["in_recovery"]:
         _set(out, g, "dbconsole_replication_replay_delay_seconds", "This standby's replay delay behind its primary.",
              ["target"], [name], r["replay_delay_seconds"])
@@ -205,8 +225,9 @@ def _replication(out: Families, name: str, found: LatestSamples) -> None:
              ["target", "slot"], [name, str(slot.get("slot_name") or "")], slot.get("retained_bytes") or 0)
 
 
-def _alerts(out: Families, name: str, counts: dict[str, FiringCount] | None) -> None:
+def _alerts(out: Families, target: Target, scrape: Scrape) -> None:
     """Every severity, 0 included, once the alerts evaluation has run on the target (absent before)."""
+    counts, name = scrape.alerts.get(target.pk), target.name
     if counts is None:
         return
     for severity, count in counts.items():
@@ -217,9 +238,8 @@ def _alerts(out: Families, name: str, counts: dict[str, FiringCount] | None) -> 
             [name, severity], count.silenced)
 
 
-def _statements(out: Families, name: str, rows: list[Any]) -> None:
-    if not rows:
-        return
+def _statements(out: Families, target: Target, scrape: Scrape) -> None:
+    rows, name = scrape.statements.get(target.pk, []), target.name
     c = out.counter
     for s in rows:
         labels = [name, s.database, s.user, str(s.queryid), s.fingerprint, str(s.toplevel).lower()]
@@ -227,3 +247,25 @@ def _statements(out: Families, name: str, rows: list[Any]) -> None:
           STATEMENT_LABELS).add_metric(labels, s.calls)
         c("dbconsole_statement_time_seconds", "Execution + planning time of a top statement.",
           STATEMENT_LABELS).add_metric(labels, s.time_seconds)
+
+
+def _timestamps(out: Families, target: Target, scrape: Scrape) -> None:
+    found = scrape.samples.get(target.pk)
+    if found is None:
+        return
+    for family, part in (("activity", found.activity), ("database", found.database),
+                         ("replication", found.replication)):
+        if part is not None:
+            out.gauge("dbconsole_sample_timestamp_seconds", "When the newest sample of a family was taken.",
+                      ["target", "family"]).add_metric([target.name, family], _ts(part["captured_at"]))
+
+
+def _recommendations(out: Families, target: Target, scrape: Scrape) -> None:
+    for severity, count in scrape.recommendations.get(target.pk, {}).items():
+        out.gauge("dbconsole_recommendations_open", "Open advisor recommendations by severity.",
+                  ["target", "severity"]).add_metric([target.name, severity], count)
+
+
+# Built and handed over in this order, one group at a time (see the module's docstring).
+GROUPS: tuple[Callable[[Families, Target, Scrape], None], ...] = (
+    _target, _collectors, _activity, _database, _replication, _timestamps, _recommendations, _statements, _alerts)

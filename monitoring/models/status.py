@@ -6,6 +6,9 @@ from django.db import models
 
 from monitoring.models.target import Target
 
+# A run that stored its data, all of it or part of it.
+OK_STATUSES = frozenset({"ok", "partial"})
+
 
 class CollectorStatus(models.Model):
     """The outcome of the latest run of one collector on one target.
@@ -37,4 +40,4 @@ class CollectorStatus(models.Model):
 
     @property
     def ok(self) -> bool:
-        return self.status in {"ok", "partial"}
+        return self.status in OK_STATUSES

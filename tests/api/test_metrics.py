@@ -21,8 +21,10 @@ from prometheus_client.openmetrics.parser import text_string_to_metric_families 
 from prometheus_client.parser import text_string_to_metric_families
 
 from advisor.models import Status
+from api.metrics import families
 from monitoring.collectors.runner import run
 from monitoring.history.rollups_statements import rollup_target
+from monitoring.models import Target
 from tests.api.conftest import token_for
 from tests.api.scene import Scene
 from tests.api.standby import streaming_standby, wait_streaming
@@ -57,6 +59,8 @@ def one(samples: Samples, name: str, **labels: str) -> float:
 def test_it_exports_every_family_of_a_collected_target(scene: Scene, viewer: User) -> None:
     response, samples = scrape(token_for(viewer))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/plain; version=0.0.4")
+    declared = re.findall(r"^# TYPE (\S+) ", response.content.decode(), flags=re.MULTILINE)
+    assert len(declared) > 25 and len(declared) == len(set(declared))   # every family once, whole
     t = scene.target.name
     now = timezone.now().timestamp()
     assert one(samples, "dbconsole_target_up", target=t) == 1
@@ -219,3 +223,10 @@ def test_it_says_down_for_a_silent_server_and_nothing_for_a_target_never_collect
     assert of(samples, "dbconsole_target_up", target="brand-new") == []          # unknown: absent, not 0 or 1
     assert one(samples, "dbconsole_target_info", target="brand-new", enabled="true") == 1
     assert of(samples, "dbconsole_connections", target="brand-new") == []
+
+
+def test_it_refuses_to_split_a_family_between_groups(monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    Target.objects.create(name="split", host="127.0.0.1", port=1, dbname="x", username="x")
+    monkeypatch.setattr(families, "GROUPS", (families._target, families._target))
+    with pytest.raises(RuntimeError, match="dbconsole_target_info is built by two groups"):
+        list(families.HistoryCollector().collect())
