@@ -26,10 +26,9 @@ from prometheus_client.registry import Collector
 
 from advisor.selectors import open_by_severity
 from alerts.selectors import FiringCount, firing_counts
-from api.metrics import top
 from monitoring.health.feeds import DOWN_STATUSES
 from monitoring.history.selectors.fleet import Outcome, collector_outcomes
-from monitoring.history.selectors.latest import LatestSamples, TopStatement, latest_samples
+from monitoring.history.selectors.latest import LatestSamples, TopStatement, latest_samples, ranked_statements
 from monitoring.models import Target
 
 STATES = ("active", "idle", "idle_in_transaction", "idle_in_transaction_aborted", "other_state")
@@ -80,7 +79,8 @@ class Scrape:
         ids = [t.pk for t in targets]
         return cls(targets=targets, statuses=collector_outcomes(ids), samples=latest_samples(ids),
                    recommendations=open_by_severity(ids),
-                   statements=top.top_for([t.pk for t in targets if t.enabled], settings.METRICS_TOP_STATEMENTS),
+                   statements=ranked_statements([t.pk for t in targets if t.enabled],
+                                                settings.METRICS_TOP_STATEMENTS),
                    alerts=firing_counts(ids))
 
 

@@ -17,6 +17,10 @@ The rollup is idempotent and incremental: it adds only raw rows newer than the l
 ``through`` (the watermark) onto the previous cumulative state; running it again without new raw rows
 changes nothing. Days before the watermark's day are finalised in the same transaction that moves the
 watermark into a new day, so readers always find them.
+
+When the watermark moves, the same transaction ranks the target's statements by time and keeps the top
+``METRICS_TOP_STATEMENTS`` (``monitoring_stmt_top``): ``/metrics`` reads that row instead of ranking
+every statement of every target at the scrape after each rollup.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from monitoring.history import SQL
@@ -78,6 +83,8 @@ def rollup_target(target_id: int) -> int:
                 "after": watermark or dt.datetime(1970, 1, 1, tzinfo=dt.UTC), "base_hour": base[0],
             })
             watermark = through
+        if hours:
+            cur.execute(SQL.load("statements/rank_top"), {"target": target_id, "top": settings.METRICS_TOP_STATEMENTS})
         return len(hours)
 
 

@@ -5,7 +5,7 @@ from monitoring.models.locks import LockIncident, LockSample
 from monitoring.models.pgsettings import SettingChange, SettingValue
 from monitoring.models.relations import Relation
 from monitoring.models.sequences import SequenceSnapshot
-from monitoring.models.statements import QueryText, Statement
+from monitoring.models.statements import QueryText, Statement, StatementRanking
 from monitoring.models.status import CollectorStatus
 from monitoring.models.target import Target
 
@@ -20,5 +20,6 @@ __all__ = [
     "SettingChange",
     "SettingValue",
     "Statement",
+    "StatementRanking",
     "Target",
 ]

@@ -52,3 +52,23 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id}#{self.seq} ({self.queryid})"
+
+
+class StatementRanking(models.Model):
+    """A target's top statements by execution + planning time since their first collection, ranked by the
+    statements rollup each time it moves (``statements/rank_top.sql``) so that no reader ranks thousands of
+    statements per target: what ``/metrics`` exports. ``ranked`` lists up to ``top`` statements, best first:
+    seq, queryid, database, user, toplevel, fingerprint (8 hex digits of the text's md5, never the text),
+    and their cumulative calls, time_us and rows as of ``through`` (the rollup's watermark)."""
+
+    target = models.OneToOneField(Target, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    through = models.DateTimeField()
+    top = models.PositiveIntegerField()
+    ranked = models.JSONField(default=list)
+    ranked_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "monitoring_stmt_top"
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: top {self.top} through {self.through:%Y-%m-%d %H:%M}"

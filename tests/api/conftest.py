@@ -1,7 +1,7 @@
 """Fixtures of the API tests: tokens for the personas, a client that sends them, the real scene.
 
 Every API test counts its rate limits in the suite's own Redis (never in a Redis some other process
-left on the default port), and starts with an empty top-statements memo of the exporter.
+left on the default port).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
-from api.metrics import top
 from api.tokens import create_token
 from dbconsole.embedded.redisserver import RedisServer
 from tests.api.scene import Scene, build
@@ -31,9 +30,7 @@ def _api_cache(redis_server: RedisServer) -> Iterator[None]:
     rates = {"api": "100000/minute", "api_write": "100000/minute"}
     framework = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     with override_settings(CACHES=caches, REST_FRAMEWORK=framework):
-        top.forget()
         yield
-        top.forget()
 
 
 _numbers = itertools.count(1)

@@ -8,17 +8,16 @@ number of queries whatever the number of targets.
   replication sample (replicas with ``replay_lag_bytes``/``replay_lag_seconds``, slots with
   ``retained_bytes``, a standby's ``replay_delay_seconds``), the freeze settings (transactions), and the
   longest lock wait (seconds) the latest successful locks collection saw (0: none was waiting). One query.
-* ``statement_watermarks(target_ids)`` → ``{target_id: through}`` of the statements rollup. One query.
-* ``top_statements(target_ids, top)`` → ``{target_id: list[TopStatement]}``: each target's ``top``
+* ``ranked_statements(target_ids, top)`` → ``{target_id: list[TopStatement]}``: each target's ``top``
   statements by execution + planning time since their first collection, with cumulative calls, time
   (seconds) and rows as of the statements rollup's watermark (``through``), and the first 8 hex digits
-  of the text's md5 — never the text. One query.
+  of the text's md5 — never the text; ranked by the rollup when it moved (``StatementRanking``), so
+  reading them costs one small row per target. One query.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from django.db import connection
 
 from monitoring.history import SQL
 from monitoring.history.selectors._series import JSON_COLUMNS, decode_row, decoded
+from monitoring.models import StatementRanking
 
 ACTIVITY = ("max_connections", "reserved_connections", "clients", "active", "idle", "idle_in_transaction",
             "idle_in_transaction_aborted", "other_state", "waiting_lock", "longest_query_seconds",
@@ -92,30 +92,14 @@ class TopStatement:
     through: dt.datetime      # the rollup watermark these cumulative values are as of
 
 
-def top_statements(target_ids: Iterable[int], top: int) -> dict[int, list[TopStatement]]:
+def ranked_statements(target_ids: Iterable[int], top: int) -> dict[int, list[TopStatement]]:
+    """Each target's ``top`` statements as its statements rollup last ranked them. One query."""
     ids = sorted(set(target_ids))
     if not ids or top <= 0:
         return {}
-    out: dict[int, list[TopStatement]] = defaultdict(list)
-    with connection.cursor() as cur:
-        cur.execute(SQL.load("latest/top_statements"), {"targets": ids, "top": top})
-        for (target_id, through, seq, queryid, datname, usename, toplevel, fingerprint, calls, time_us,
-             rows_) in cur.fetchall():
-            out[target_id].append(TopStatement(
-                seq=seq, queryid=queryid, database=datname, user=usename, toplevel=toplevel,
-                fingerprint=fingerprint, calls=int(calls), time_seconds=time_us / 1e6, rows=int(rows_),
-                through=through,
-            ))
-    return dict(out)
-
-
-def statement_watermarks(target_ids: Iterable[int]) -> dict[int, dt.datetime]:
-    """How far each target's statements rollup got (``through`` of its latest hour row). One query."""
-    ids = sorted(set(target_ids))
-    if not ids:
-        return {}
-    with connection.cursor() as cur:
-        cur.execute("SELECT t.id, x.through FROM unnest(%s::int4[]) AS t(id) CROSS JOIN LATERAL (SELECT y.through "
-                    "FROM monitoring_stmt_hour AS y WHERE y.target_id = t.id ORDER BY y.hour DESC LIMIT 1) AS x",
-                    [ids])
-        return dict(cur.fetchall())
+    rows = StatementRanking.objects.filter(target_id__in=ids).values_list("target_id", "through", "ranked")
+    return {target_id: [TopStatement(
+        seq=s["seq"], queryid=s["queryid"], database=s["database"], user=s["user"], toplevel=s["toplevel"],
+        fingerprint=s["fingerprint"], calls=int(s["calls"]), time_seconds=float(s["time_us"]) / 1e6,
+        rows=int(s["rows"]), through=through,
+    ) for s in ranked[:top]] for target_id, through, ranked in rows if ranked}
