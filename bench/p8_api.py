@@ -99,6 +99,8 @@ def fleet(history: PgCluster, big_id: int) -> list[int]:
                   [big_id, latest])
         for target_id in everyone:
             rank(cur, target_id)
+        cur.execute("SELECT count(*) FROM monitoring_stmt_top WHERE ranked <> '[]'::jsonb")
+        assert cur.fetchone()[0] == len(everyone), "every target has its top statements"
     real.delete()
     locks_at = CollectorStatus.objects.filter(target_id=big_id, collector="locks").values_list(
         "last_success_at", flat=True).get()
