@@ -68,3 +68,14 @@ def test_it_reads_the_rankings_of_many_targets_cut_to_the_top_asked_for(settings
         workload, EVERY_20_MIN[29], 2)
     assert all(s.through == EVERY_20_MIN[29] for s in found[ranked.pk])
     assert ranked_statements([ranked.pk], 0) == {} and ranked_statements([], 5) == {}
+
+
+def test_it_rolls_up_a_removed_target_s_leftover_rows_without_ranking_them(settings: Any) -> None:
+    settings.METRICS_TOP_STATEMENTS = 3
+    target = make_target("removed")
+    collect_series(target, Workload(statements=4, seed=8), EVERY_20_MIN[:12])
+    target_id = target.pk
+    target.delete()       # its raw rows and collector state stay until retention (not models: no cascade)
+
+    assert rollup_target(target_id) > 0
+    assert not StatementRanking.objects.filter(target_id=target_id).exists()
