@@ -138,10 +138,15 @@ def expire_small_tables(now: dt.datetime | None = None) -> dict[str, int]:
         cur.execute("DELETE FROM monitoring_stmt_state AS s WHERE NOT EXISTS "
                     "(SELECT 1 FROM monitoring_target AS t WHERE t.id = s.target_id)")
         orphans = cur.rowcount
+        # A ranking written by a rollup that raced the target's removal (no foreign key, see StatementRanking).
+        cur.execute("DELETE FROM monitoring_stmt_top AS s WHERE NOT EXISTS "
+                    "(SELECT 1 FROM monitoring_target AS t WHERE t.id = s.target_id)")
+        rankings = cur.rowcount
     hourly = now - dt.timedelta(days=settings.RETENTION_HOURLY_DAYS)
     daily = now - dt.timedelta(days=settings.RETENTION_DAILY_DAYS)
     return {
         "statement_states": orphans,
+        "statement_rankings": rankings,
         "lock_incidents": LockIncident.objects.filter(last_seen_at__lt=hourly).delete()[0],
         "events": Event.objects.filter(at__lt=daily).delete()[0],
         "setting_changes": SettingChange.objects.filter(detected_at__lt=daily).delete()[0],

@@ -83,18 +83,9 @@ def rollup_target(target_id: int) -> int:
                 "after": watermark or dt.datetime(1970, 1, 1, tzinfo=dt.UTC), "base_hour": base[0],
             })
             watermark = through
-        if hours and _target_stays(cur, target_id):
+        if hours:
             cur.execute(SQL.load("statements/rank_top"), {"target": target_id, "top": settings.METRICS_TOP_STATEMENTS})
         return len(hours)
-
-
-def _target_stays(cur: object, target_id: int) -> bool:
-    """Whether the target still exists, kept from being deleted until this transaction ends. The statements'
-    history outlives a removed target (no foreign key; its collector state goes at the next retention), so
-    its rows may still be rolled up, but there is nothing to rank for it: a ranking references the target.
-    A deletion in progress is waited for, then seen."""
-    cur.execute("SELECT 1 FROM monitoring_target WHERE id = %s FOR KEY SHARE", [target_id])  # type: ignore[attr-defined]
-    return cur.fetchone() is not None  # type: ignore[attr-defined]
 
 
 def _base_hour(cur: object, target_id: int, hour: dt.datetime) -> tuple[dt.datetime | None, int]:

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='StatementRanking',
             fields=[
-                ('target', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='monitoring.target')),
+                ('target', models.OneToOneField(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='monitoring.target')),
                 ('through', models.DateTimeField()),
                 ('top', models.PositiveIntegerField()),
                 ('ranked', models.JSONField(default=list)),

@@ -61,7 +61,11 @@ class StatementRanking(models.Model):
     seq, queryid, database, user, toplevel, fingerprint (8 hex digits of the text's md5, never the text),
     and their cumulative calls, time_us and rows as of ``through`` (the rollup's watermark)."""
 
-    target = models.OneToOneField(Target, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # No database constraint, like the rest of the statements' history: a rollup may rank a target while it
+    # is being removed (a foreign key would make the two wait for each other); the retention task removes
+    # the ranking of a target that is gone, and readers only ask for existing targets.
+    target = models.OneToOneField(Target, on_delete=models.CASCADE, primary_key=True, related_name="+",
+                                  db_constraint=False)
     through = models.DateTimeField()
     top = models.PositiveIntegerField()
     ranked = models.JSONField(default=list)

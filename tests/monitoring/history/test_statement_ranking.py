@@ -8,7 +8,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import connection
 
+from monitoring.history.rollups import expire_small_tables
 from monitoring.history.rollups_statements import rollup_target
 from monitoring.history.selectors.latest import ranked_statements
 from monitoring.models import StatementRanking
@@ -79,3 +81,21 @@ def test_it_rolls_up_a_removed_target_s_leftover_rows_without_ranking_them(setti
 
     assert rollup_target(target_id) > 0
     assert not StatementRanking.objects.filter(target_id=target_id).exists()
+
+
+def test_it_goes_with_its_target_and_a_ranking_left_by_a_race_goes_at_retention(settings: Any) -> None:
+    settings.METRICS_TOP_STATEMENTS = 3
+    kept, removed = make_target("ranking-kept"), make_target("ranking-removed")
+    for target in (kept, removed):
+        collect_series(target, Workload(statements=3, seed=9), EVERY_20_MIN[:6])
+        rollup_target(target.pk)
+    gone = removed.pk
+    removed.delete()
+    assert not StatementRanking.objects.filter(target_id=gone).exists()
+
+    # What a rollup that ranked the target while it was being removed leaves behind (no foreign key).
+    with connection.cursor() as cur:
+        cur.execute("INSERT INTO monitoring_stmt_top (target_id, through, top, ranked, ranked_at) "
+                    "VALUES (%s, now(), 3, '[]', now())", [gone])
+    assert expire_small_tables()["statement_rankings"] == 1
+    assert list(StatementRanking.objects.values_list("target_id", flat=True)) == [kept.pk]

@@ -84,5 +84,7 @@ SELECT
     coalesce((SELECT jsonb_agg(x.statement ORDER BY x.rank) FROM statements AS x), '[]'::jsonb),
     now()
 FROM h
+JOIN monitoring_target AS t    -- the statements' history outlives a removed target: nothing to rank for it
+    ON t.id = h.target_id
 ON CONFLICT (target_id) DO UPDATE
 SET through = excluded.through, top = excluded.top, ranked = excluded.ranked, ranked_at = excluded.ranked_at
